@@ -1,0 +1,98 @@
+"""Audit summaries: pure aggregation of clearance decisions for one platform at one instant.
+
+Counts per status and per licensor, the share of the library a stop notice would remove (uncleared and
+buffer tracks: tolerated today, gone at the deadline), the takedown list, the tracks whose clearance lapses next,
+and the difference between two sets of decisions (two dates, or 'as known then' against 'as known now').
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from songclear.domain.clearance import ClearanceDecision, Status
+
+# What a stop notice removes: what no valid chain clears.
+REMOVED_BY_NOTICE = frozenset({Status.UNCLEARED, Status.BUFFER})
+
+
+@dataclass(frozen=True, slots=True)
+class Lapse:
+    track: str
+    recording: str | None
+    last_day: date
+
+
+@dataclass(slots=True)
+class AuditSummary:
+    total: int = 0
+    counts: Counter = field(default_factory=Counter)  # Status -> n
+    by_licensor: dict[str, Counter] = field(default_factory=dict)  # licensor id ('unknown') -> Status -> n
+    takedown: list[str] = field(default_factory=list)  # track keys a stop notice would remove
+    lapsing: list[Lapse] = field(default_factory=list)  # soonest first, capped
+
+    @property
+    def removal_share(self) -> float:
+        return len(self.takedown) / self.total if self.total else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "counts": {s.value: self.counts.get(s, 0) for s in Status},
+            "removal_share": round(self.removal_share, 6),
+            "by_licensor": {
+                lic: {s.value: c.get(s, 0) for s in Status} for lic, c in sorted(self.by_licensor.items())
+            },
+            "takedown_count": len(self.takedown),
+            "lapsing": [
+                {"track": lp.track, "recording": lp.recording, "last_day": lp.last_day.isoformat()}
+                for lp in self.lapsing
+            ],
+        }
+
+
+def summarise(decisions: Iterable[ClearanceDecision], *, lapsing_limit: int = 20) -> AuditSummary:
+    summary = AuditSummary()
+    lapses: list[Lapse] = []
+    for d in decisions:
+        summary.total += 1
+        summary.counts[d.status] += 1
+        summary.by_licensor.setdefault(d.licensor or "unknown", Counter())[d.status] += 1
+        if d.status in REMOVED_BY_NOTICE:
+            summary.takedown.append(d.track)
+        if d.status.has_licence and d.last_day is not None:
+            lapses.append(Lapse(d.track, d.recording, d.last_day))
+    lapses.sort(key=lambda lp: (lp.last_day, lp.track))
+    summary.lapsing = lapses[:lapsing_limit]
+    summary.takedown.sort()
+    return summary
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    track: str
+    before: Status | None
+    after: Status | None
+    before_reason: str
+    after_reason: str
+
+
+def diff(before: Mapping[str, ClearanceDecision], after: Mapping[str, ClearanceDecision]) -> list[StatusChange]:
+    """Tracks whose status differs between two decision sets, with the explanation on each side."""
+    out = []
+    for key in sorted(set(before) | set(after)):
+        b, a = before.get(key), after.get(key)
+        if b is not None and a is not None and a.status is b.status:
+            continue
+        out.append(
+            StatusChange(
+                key,
+                b.status if b else None,
+                a.status if a else None,
+                b.explain() if b else "not in library",
+                a.explain() if a else "not in library",
+            )
+        )
+    return out

@@ -1,0 +1,239 @@
+"""The clearance decision for one library track: a pure function of the track's identity, the ledger and a query.
+
+    decide(track, identity, ledger, query) -> ClearanceDecision
+
+1. Requirements: master rights in the recording from its owner; where the ledger knows the recording's work and
+   that work's publishers, composition rights in the work from each publisher.
+2. For each requirement, every grant to the platform that may cover it is walked as a chain from the rights holder
+   down (``rules.GRANT_RULES`` on each link). A requirement is met by the valid chain that lasts longest.
+3. Outcome: ``cleared``; ``expiring`` if a proving chain lapses within ``query.expiring_days``; ``conflict`` if a
+   grant of the chain was issued after an overlapping exclusive grant of the same rights to someone else;
+   otherwise ``uncleared`` with the root cause of each failure, or ``buffer`` while a notice tolerates it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from songclear.domain.catalogue import LibraryTrack, TrackIdentity
+from songclear.domain.grants import DEFAULT_TZ, Grant, local_date
+from songclear.domain.ledger import Ledger
+from songclear.domain.rules import (
+    QUERY_POINT_RULES,
+    ClearanceQuery,
+    Finding,
+    Requirement,
+    RuleInput,
+    check_grant,
+)
+from songclear.domain.vocabulary import Right
+
+
+class Status(enum.StrEnum):
+    CLEARED = "cleared"
+    EXPIRING = "expiring"
+    CONFLICT = "conflict"
+    BUFFER = "buffer"
+    UNCLEARED = "uncleared"
+
+    @property
+    def has_licence(self) -> bool:
+        """A valid chain exists (it may be contested or about to lapse)."""
+        return self in (Status.CLEARED, Status.EXPIRING, Status.CONFLICT)
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """The grants that carry ``right`` in ``subject`` from the rights holder (first) down to the platform (last)."""
+
+    right: Right
+    subject: str
+    grant_ids: tuple[str, ...]
+    ends: datetime | None  # first instant the chain no longer holds; None: open-ended
+
+
+@dataclass(frozen=True, slots=True)
+class ClearanceDecision:
+    track: str
+    status: Status
+    recording: str | None
+    licensor: str | None  # the recording's owner, for per-licensor summaries
+    chains: tuple[Chain, ...]
+    reasons: tuple[Finding, ...]
+    identity_source: str | None = None
+    notice: str | None = None
+
+    @property
+    def cleared_until(self) -> datetime | None:
+        ends = [c.ends for c in self.chains if c.ends is not None]
+        return min(ends) if ends else None
+
+    @property
+    def last_day(self) -> date | None:
+        """The last calendar day (Asia/Shanghai) the proving chains hold, or None if open-ended."""
+        end = self.cleared_until
+        return None if end is None else local_date(end - timedelta(microseconds=1), DEFAULT_TZ)
+
+    def explain(self) -> str:
+        if self.status in (Status.CLEARED, Status.EXPIRING):
+            chains = "; ".join(f"{c.right.value}: {' -> '.join(c.grant_ids)}" for c in self.chains)
+            lapse = f" (last day {self.last_day})" if self.status is Status.EXPIRING else ""
+            return f"{self.status.value}{lapse}: {chains}"
+        return f"{self.status.value}: " + "; ".join(r.message for r in self.reasons)
+
+
+def requirements(recording_isrc: str, ledger: Ledger) -> list[Requirement]:
+    rec = ledger.recordings[recording_isrc]
+    reqs = [Requirement(Right.MASTER, rec.isrc, rec.owner)]
+    if rec.work_id is not None:
+        reqs += [Requirement(Right.COMPOSITION, rec.work_id, p) for p in ledger.holders(Right.COMPOSITION, rec.work_id)]
+    return reqs
+
+
+def evaluate_chain(chain: list[Grant], req: Requirement, query: ClearanceQuery, ledger: Ledger) -> Finding | None:
+    """The root cause that stops ``chain`` (root first) from carrying ``req``, or None if it carries it."""
+    leaf = chain[-1]
+    for i, grant in enumerate(chain):
+        parent = ledger.grants.get(grant.parent) if grant.parent else None
+        x = RuleInput(grant, parent, i == 0 and parent is None, req, query, ledger)
+        finding = check_grant(x)
+        if finding is None:
+            continue
+        if grant is not leaf and finding.dimension is not None:
+            leaf_x = RuleInput(leaf, None, False, req, query, ledger)
+            rule = next(r for r in QUERY_POINT_RULES if r(x) is not None)
+            if rule(leaf_x) is None:  # the sublicence itself claims what its ancestor does not have
+                return Finding(
+                    f"exceeds-parent-{finding.dimension}",
+                    f"sublicence {leaf.id} exceeds its parent's {finding.dimension}: {finding.message}",
+                    grant.id,
+                    finding.dimension,
+                )
+        return finding
+    return None
+
+
+def chain_end(chain: list[Grant]) -> datetime | None:
+    ends = [e for e in (g.effective_end() for g in chain) if e is not None]
+    return min(ends) if ends else None
+
+
+def _best_chain(
+    platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger
+) -> tuple[list[Grant] | None, list[Finding]]:
+    findings: list[Finding] = []
+    valid: list[list[Grant]] = []
+    for leaf in ledger.candidate_grants(platform, req.right, req.subject, req.holder):
+        chain = ledger.chain(leaf)
+        finding = evaluate_chain(chain, req, query, ledger)
+        if finding is None:
+            valid.append(chain)
+        else:
+            findings.append(finding)
+    if not valid:
+        return None, findings
+    far = datetime.max.replace(tzinfo=query.at.tzinfo)
+    # Longest-lasting first, then the shortest chain, then ids: deterministic whatever the import order.
+    valid.sort(key=lambda c: (-(chain_end(c) or far).timestamp(), len(c), [g.id for g in c]))
+    return valid[0], findings
+
+
+def conflicts(chain: list[Grant], req: Requirement, query: ClearanceQuery, ledger: Ledger) -> list[Finding]:
+    """Exclusive grants of the same rights to someone else, issued before a grant of ``chain`` and overlapping it."""
+    out = []
+    ids = {g.id for g in chain}
+    for grant in chain:
+        for ex in ledger.exclusive_grants_by(grant.licensor, req.right):
+            if ex.id in ids or ex.licensee == grant.licensee or ex.issued_on > grant.issued_on:
+                continue
+            if not (ex.lists(req.right, req.subject) or ex.catalogue):
+                continue
+            x = RuleInput(ex, None, False, req, query, ledger)
+            if any(rule(x) is not None for rule in QUERY_POINT_RULES):
+                continue  # the exclusive grant does not hold here and now: no overlap
+            out.append(
+                Finding(
+                    "exclusive-conflict",
+                    f"grant {grant.id} (issued {grant.issued_on}) overlaps exclusive grant {ex.id} of the same "
+                    f"rights to {ledger.party_name(ex.licensee)} (issued {ex.issued_on})",
+                    grant.id,
+                )
+            )
+    return out
+
+
+def decide(
+    track: LibraryTrack,
+    identity: TrackIdentity | None,
+    ledger: Ledger,
+    query: ClearanceQuery,
+) -> ClearanceDecision:
+    """Is ``track`` (which is ``identity``'s recording) licensed for ``query``? See the module docstring."""
+    if identity is None or identity.isrc not in ledger.recordings:
+        why = (
+            f"track's recording {identity.isrc} is not registered in the ledger"
+            if identity
+            else "track is not identified: no registered recording (no ISRC, link or audio match)"
+        )
+        return _uncleared(track, None, None, (Finding("unidentified", why),), ledger, query, identity)
+
+    rec = ledger.recordings[identity.isrc]
+    reasons: list[Finding] = []
+    if identity.source != "isrc" and identity.evidence:
+        reasons.append(Finding(f"identified-by-{identity.source}", identity.evidence))
+    chains: list[Chain] = []
+    failures: list[Finding] = []
+    contested: list[Finding] = []
+    for req in requirements(rec.isrc, ledger):
+        best, findings = _best_chain(track.platform, req, query, ledger)
+        if best is None:
+            failures.append(_root_cause(track.platform, req, findings, ledger))
+            continue
+        chains.append(Chain(req.right, req.subject, tuple(g.id for g in best), chain_end(best)))
+        contested += conflicts(best, req, query, ledger)
+
+    if failures:
+        return _uncleared(track, rec.isrc, rec.owner, tuple(reasons + failures), ledger, query, identity)
+    if contested:
+        status = Status.CONFLICT
+        reasons += contested
+    else:
+        status = Status.CLEARED
+        ends = [c.ends for c in chains if c.ends is not None]
+        if ends and min(ends) - query.at <= timedelta(days=query.expiring_days):
+            status = Status.EXPIRING
+    return ClearanceDecision(
+        track.key, status, rec.isrc, rec.owner, tuple(chains), tuple(reasons), identity.source
+    )
+
+
+def _root_cause(platform: str, req: Requirement, findings: list[Finding], ledger: Ledger) -> Finding:
+    if findings:
+        return findings[0] if len(findings) == 1 else _first_by_grant(findings)
+    holder = f" from {ledger.party_name(req.holder)}" if req.holder else ""
+    return Finding(
+        "no-grant",
+        f"{req.describe()} not licensed: no grant of {req.right.value} rights{holder} to {ledger.party_name(platform)}",
+    )
+
+
+def _first_by_grant(findings: list[Finding]) -> Finding:
+    # Several candidate grants failed: report them together, in a stable order.
+    ordered = sorted(findings, key=lambda f: (f.grant_id or "", f.code))
+    return Finding(ordered[0].code, "; ".join(f.message for f in ordered), ordered[0].grant_id, ordered[0].dimension)
+
+
+def _uncleared(track, isrc, owner, reasons, ledger: Ledger, query: ClearanceQuery, identity) -> ClearanceDecision:
+    source = identity.source if identity else None
+    for notice in sorted(ledger.notices.values(), key=lambda n: n.id):
+        if notice.tolerates(track.platform, query.territory, query.at):
+            tolerance = Finding(
+                "buffer",
+                f"tolerated by notice {notice.id} until {notice.tolerated_until} (deadline {notice.effective})",
+            )
+            return ClearanceDecision(
+                track.key, Status.BUFFER, isrc, owner, (), (*reasons, tolerance), source, notice.id
+            )
+    return ClearanceDecision(track.key, Status.UNCLEARED, isrc, owner, (), tuple(reasons), source)

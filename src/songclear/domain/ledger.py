@@ -1,0 +1,143 @@
+"""The ledger: an immutable, indexed snapshot of every fact known at one time.
+
+Bitemporal: each fact version carries ``recorded_at`` (transaction time) beside its own validity (a grant's term,
+a notice's dates). ``Ledger.build(..., known_at=T)`` keeps, for every id, the newest version recorded at or
+before T, so an audit 'as of date D, as known at T' gives the same answer forever, even after late, backdated
+changes are recorded. Versions recorded after T are invisible to that snapshot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from songclear.domain.catalogue import Party, Recording, Work
+from songclear.domain.grants import Grant
+from songclear.domain.notices import Notice
+from songclear.domain.vocabulary import Right
+from songclear.errors import LedgerIntegrityError
+
+T = TypeVar("T")
+
+
+def latest_versions(versions: Iterable[T], key, known_at: datetime | None) -> dict[str, T]:
+    """For each id, the newest version recorded at or before ``known_at`` (all versions if None)."""
+    out: dict[str, T] = {}
+    for v in versions:
+        if known_at is not None and v.recorded_at > known_at:
+            continue
+        k = key(v)
+        cur = out.get(k)
+        if cur is None or v.recorded_at >= cur.recorded_at:
+            out[k] = v
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    parties: dict[str, Party]
+    recordings: dict[str, Recording]
+    works: dict[str, Work]
+    grants: dict[str, Grant]
+    notices: dict[str, Notice]
+    known_at: datetime | None = None
+    # Indexes, derived in build().
+    _listed: dict[tuple[str, Right, str], list[Grant]] = field(default_factory=dict, repr=False)
+    _catalogue: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
+    _exclusive: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
+    _root_licensor: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        parties: Iterable[Party] = (),
+        recordings: Iterable[Recording] = (),
+        works: Iterable[Work] = (),
+        grants: Iterable[Grant] = (),
+        notices: Iterable[Notice] = (),
+        known_at: datetime | None = None,
+    ) -> Ledger:
+        g = latest_versions(grants, lambda x: x.id, known_at)
+        ledger = cls(
+            parties=latest_versions(parties, lambda x: x.id, known_at),
+            recordings=latest_versions(recordings, lambda x: x.isrc, known_at),
+            works=latest_versions(works, lambda x: x.id, known_at),
+            grants=g,
+            notices=latest_versions(notices, lambda x: x.id, known_at),
+            known_at=known_at,
+        )
+        ledger._index()
+        return ledger
+
+    def _index(self) -> None:
+        for gid in sorted(self.grants):  # sorted: the indexes do not depend on import order
+            grant = self.grants[gid]
+            self._root_licensor[gid] = self._find_root(grant).licensor
+            for right in grant.rights:
+                for subject in grant.recordings if right is Right.MASTER else grant.works:
+                    self._listed.setdefault((grant.licensee, right, subject), []).append(grant)
+                if grant.catalogue:
+                    self._catalogue.setdefault((grant.licensee, right), []).append(grant)
+                if grant.exclusive:
+                    self._exclusive.setdefault((grant.licensor, right), []).append(grant)
+
+    def _find_root(self, grant: Grant) -> Grant:
+        seen = {grant.id}
+        while grant.parent is not None and grant.parent in self.grants:
+            grant = self.grants[grant.parent]
+            if grant.id in seen:
+                raise LedgerIntegrityError(f"grant {grant.id} is its own ancestor (a cycle of sublicences)")
+            seen.add(grant.id)
+        return grant
+
+    # -- queries used by the rules ------------------------------------------------------------------------------
+
+    def chain(self, grant: Grant) -> list[Grant]:
+        """The grant and its ancestors, root first. A missing parent ends the chain early (a rule reports it)."""
+        out = [grant]
+        while out[0].parent is not None and out[0].parent in self.grants:
+            out.insert(0, self.grants[out[0].parent])
+        return out
+
+    def root_licensor(self, grant_id: str) -> str:
+        return self._root_licensor[grant_id]
+
+    def candidate_grants(self, licensee: str, right: Right, subject: str, holder: str | None) -> list[Grant]:
+        """Grants to ``licensee`` that may cover ``subject``: those listing it, and catalogue grants whose chain
+        starts at the rights holder (a catalogue grant from anyone else never covers it)."""
+        listed = self._listed.get((licensee, right, subject), [])
+        catalogue = [
+            g
+            for g in self._catalogue.get((licensee, right), [])
+            if holder is not None and self._root_licensor[g.id] == holder
+        ]
+        return listed + [g for g in catalogue if g not in listed]
+
+    def exclusive_grants_by(self, licensor: str, right: Right) -> list[Grant]:
+        return self._exclusive.get((licensor, right), [])
+
+    def holders(self, right: Right, subject: str) -> tuple[str | None, ...]:
+        """Who must license ``subject``: the recording's owner, or each of the work's publishers."""
+        if right is Right.MASTER:
+            rec = self.recordings.get(subject)
+            return (rec.owner if rec else None,)
+        work = self.works.get(subject)
+        return tuple(work.publishers) if work else ()
+
+    def party_name(self, party_id: str | None) -> str:
+        if party_id is None:
+            return "unknown"
+        p = self.parties.get(party_id)
+        return p.name if p else party_id
+
+
+def grants_by_parent(grants: Iterable[Grant]) -> dict[str, list[Grant]]:
+    out: dict[str, list[Grant]] = defaultdict(list)
+    for g in grants:
+        if g.parent:
+            out[g.parent].append(g)
+    return out

@@ -1,0 +1,85 @@
+"""The one exception tree of songclear.
+
+Every error a user can cause is a ``SongclearError`` subclass carrying a user-facing message, the CLI exit code
+and the HTTP status it maps to. Third-party exceptions are translated into these at the adapter boundary (the
+XML parser, the database, the audio decoder); the CLI's ``main()`` and the API's error handler are the only places
+that turn them into output.
+
+    SongclearError                 exit 1   HTTP 500
+    ├── InputError                 exit 2   HTTP 400   bad user input (a flag, a date, a code)
+    │   ├── InvalidIdentifier               an ISRC/ISWC/territory/use that is not valid
+    │   └── ImportError_                    a file that cannot be imported (names file and line/XPath)
+    │       └── HostileXMLError             a DTD, an entity, a bomb
+    ├── NotFound                   exit 3   HTTP 404
+    ├── LedgerIntegrityError       exit 4   HTTP 409   facts that contradict each other (a cycle of parents)
+    ├── StorageError               exit 5   HTTP 503   the database is unreachable or not migrated
+    └── AudioError                 exit 6   HTTP 422   a file that cannot be decoded
+"""
+
+from __future__ import annotations
+
+
+class SongclearError(Exception):
+    """Base class: ``message`` is shown to the user as is."""
+
+    exit_code = 1
+    http_status = 500
+    title = "Internal error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(SongclearError):
+    exit_code = 2
+    http_status = 400
+    title = "Invalid input"
+
+
+class InvalidIdentifier(InputError):
+    title = "Invalid identifier"
+
+
+class ImportError_(InputError):  # noqa: N801 - trailing underscore: do not shadow the builtin ImportError
+    """A file could not be imported. ``location`` is 'file:line' or 'file:XPath'; nothing of the file applied."""
+
+    title = "Import refused"
+
+    def __init__(self, message: str, *, source: str | None = None, location: str | None = None) -> None:
+        where = ":".join(p for p in (source, location) if p)
+        super().__init__(f"{where}: {message}" if where else message)
+        self.source = source
+        self.location = location
+        self.detail = message
+
+
+class HostileXMLError(ImportError_):
+    title = "Hostile XML refused"
+
+
+class NotFound(SongclearError):
+    exit_code = 3
+    http_status = 404
+    title = "Not found"
+
+
+class LedgerIntegrityError(SongclearError):
+    exit_code = 4
+    http_status = 409
+    title = "Ledger integrity"
+
+
+class StorageError(SongclearError):
+    exit_code = 5
+    http_status = 503
+    title = "Storage unavailable"
+
+
+class AudioError(SongclearError):
+    exit_code = 6
+    http_status = 422
+    title = "Audio cannot be decoded"

@@ -1,0 +1,165 @@
+"""Spectral peaks: the few time-frequency points that survive re-encoding, noise and band-limiting.
+
+A peak is a local maximum of the log-magnitude STFT over a neighbourhood that is fixed in *time frames* and in
+*semitones* (not in Hz), so a pitch shift moves the peaks without changing which ones are picked. Peak frequency
+is refined by parabolic interpolation and returned in semitones above ``FMIN_HZ``: on that axis a pitch shift or
+a resampling speed change is a plain translation, which the triplet hashes cancel out.
+
+Magnitudes are whitened by a running per-bin mean over a few seconds before ranking, so an equaliser or a
+telephone band does not move all the peaks into the loudest band. Long input is processed in overlapping blocks
+so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import scipy.fft
+from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
+from songclear.fingerprint.decode import ENGINE_RATE
+
+N_FFT = 1024
+HOP = 128
+FRAME_RATE = ENGINE_RATE / HOP  # 62.5 frames per second
+FMIN_HZ = 130.0
+FMAX_HZ = 3800.0
+_KMIN = int(np.ceil(FMIN_HZ * N_FFT / ENGINE_RATE))
+_KMAX = int(FMAX_HZ * N_FFT / ENGINE_RATE)
+_WHITEN_FRAMES = 189  # ~3 s running mean per frequency bin
+_BLOCK_FRAMES = 3750  # 60 s of frames analysed at once
+_MARGIN = _WHITEN_FRAMES // 2 + 16
+_FLOOR = float(np.log(1e-4))  # ignore peaks below -80 dB re full scale: silence, dither
+_WINDOW = (np.hanning(N_FFT + 2)[1:-1] / (N_FFT / 4)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class PeakParams:
+    """How many peaks to keep and how far apart they must be."""
+
+    per_second: float = 24.0
+    time_radius: int = 6  # frames each side (96 ms)
+    freq_radius_st: float = 1.5  # semitones each side
+
+
+@dataclass(frozen=True)
+class Peaks:
+    """Peaks sorted by time: ``t`` in frames (fractional), ``f`` in semitones above FMIN_HZ, ``m`` whitened log."""
+
+    t: np.ndarray
+    f: np.ndarray
+    m: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.t.size)
+
+
+def frames_to_seconds(frames: np.ndarray | float) -> np.ndarray | float:
+    return frames / FRAME_RATE
+
+
+def semitones_to_hz(st: np.ndarray | float) -> np.ndarray | float:
+    return FMIN_HZ * 2.0 ** (np.asarray(st) / 12.0)
+
+
+def log_spectrogram(samples: np.ndarray) -> np.ndarray:
+    """Log magnitude, shape (frames, bins) for FFT bins ``_KMIN.._KMAX``; frame i starts at sample i*HOP."""
+    x = np.ascontiguousarray(samples, dtype=np.float32)
+    if x.size < N_FFT:
+        x = np.pad(x, (0, N_FFT - x.size))
+    frames = np.lib.stride_tricks.sliding_window_view(x, N_FFT)[::HOP]
+    spec = scipy.fft.rfft(frames * _WINDOW, axis=1)[:, _KMIN : _KMAX + 1]
+    power = spec.real**2 + spec.imag**2
+    return (0.5 * np.log(power + 1e-12)).astype(np.float32)
+
+
+def extract_peaks(samples: np.ndarray, params: PeakParams = PeakParams()) -> Peaks:
+    """Peaks of mono audio at the engine rate, ranked so about ``params.per_second`` are kept per second."""
+    n_frames = max(1, 1 + (len(samples) - N_FFT) // HOP)
+    widths = _freq_widths(params.freq_radius_st)
+    parts = []
+    for start in range(0, n_frames, _BLOCK_FRAMES):
+        stop = min(n_frames, start + _BLOCK_FRAMES)
+        a = max(0, start - _MARGIN)
+        b = min(n_frames, stop + _MARGIN)
+        spec = log_spectrogram(samples[a * HOP : (b - 1) * HOP + N_FFT])
+        t, f, m = _block_peaks(spec, widths, params.time_radius)
+        keep = (t + a >= start) & (t + a < stop)
+        parts.append((t[keep] + a, f[keep], m[keep]))
+    t = np.concatenate([p[0] for p in parts])
+    f = np.concatenate([p[1] for p in parts])
+    m = np.concatenate([p[2] for p in parts])
+    return _thin(t, f, m, params.per_second)
+
+
+def _freq_widths(radius_st: float) -> np.ndarray:
+    k = np.arange(_KMIN, _KMAX + 1, dtype=np.float64)
+    return np.maximum(2, np.round(k * (2 ** (radius_st / 12) - 1))).astype(np.int64)
+
+
+def _block_peaks(spec: np.ndarray, widths: np.ndarray, time_radius: int) -> tuple[np.ndarray, ...]:
+    whitened = spec - uniform_filter1d(spec, _WHITEN_FRAMES, axis=0, mode="nearest")
+    tmax = maximum_filter1d(spec, 2 * time_radius + 1, axis=0, mode="nearest")
+    ti, ki, dt, dk = _local_maxima(spec, tmax, widths, _FLOOR)
+    t = ti + dt
+    hz = (ki + _KMIN + dk) * (ENGINE_RATE / N_FFT)
+    f = 12.0 * np.log2(hz / FMIN_HZ)
+    return t, f.astype(np.float32), whitened[ti, ki]
+
+
+@numba.njit(cache=True, nogil=True)
+def _local_maxima(spec, tmax, widths, floor):  # pragma: no cover - compiled
+    """Cells that are the maximum of their time window and of a semitone-wide frequency window."""
+    n_t, n_k = spec.shape
+    cap = n_t * 8 + 16
+    ti = np.empty(cap, np.int64)
+    ki = np.empty(cap, np.int64)
+    dt = np.empty(cap, np.float32)
+    dk = np.empty(cap, np.float32)
+    n = 0
+    for t in range(n_t):
+        for k in range(1, n_k - 1):
+            v = spec[t, k]
+            if v < floor or v < tmax[t, k] or v <= spec[t, k - 1] or v < spec[t, k + 1]:
+                continue
+            w = widths[k]
+            ok = True
+            for j in range(max(0, k - w), min(n_k, k + w + 1)):
+                if tmax[t, j] > v:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            if n == cap:
+                return ti[:n], ki[:n], dt[:n], dk[:n]
+            ti[n] = t
+            ki[n] = k
+            dk[n] = _parabola(spec[t, k - 1], v, spec[t, k + 1])
+            dt[n] = _parabola(spec[t - 1, k], v, spec[t + 1, k]) if 0 < t < n_t - 1 else 0.0
+            n += 1
+    return ti[:n], ki[:n], dt[:n], dk[:n]
+
+
+@numba.njit(cache=True, inline="always")
+def _parabola(a, b, c):  # pragma: no cover - compiled
+    den = a - 2.0 * b + c
+    if den >= 0.0:
+        return 0.0
+    return min(0.5, max(-0.5, 0.5 * (a - c) / den))
+
+
+def _thin(t: np.ndarray, f: np.ndarray, m: np.ndarray, per_second: float) -> Peaks:
+    """Keep the strongest peaks of each half-second so density is even across loud and quiet passages."""
+    if t.size == 0:
+        empty = np.zeros(0, np.float32)
+        return Peaks(empty, empty, empty)
+    block = np.floor(t / (FRAME_RATE / 2)).astype(np.int64)
+    order = np.lexsort((-m, block))
+    block_sorted = block[order]
+    first = np.searchsorted(block_sorted, block_sorted, side="left")
+    rank = np.arange(order.size) - first
+    kept = order[rank < max(1, int(round(per_second / 2)))]
+    kept = kept[np.argsort(t[kept], kind="stable")]
+    return Peaks(t[kept].astype(np.float32), f[kept].astype(np.float32), m[kept].astype(np.float32))

@@ -79,7 +79,9 @@ class StatusChange:
     after_reason: str
 
 
-def diff(before: Mapping[str, ClearanceDecision], after: Mapping[str, ClearanceDecision]) -> list[StatusChange]:
+def diff(
+    before: Mapping[str, ClearanceDecision], after: Mapping[str, ClearanceDecision]
+) -> list[StatusChange]:
     """Tracks whose status differs between two decision sets, with the explanation on each side."""
     out = []
     for key in sorted(set(before) | set(after)):

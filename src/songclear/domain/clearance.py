@@ -88,11 +88,16 @@ def requirements(recording_isrc: str, ledger: Ledger) -> list[Requirement]:
     rec = ledger.recordings[recording_isrc]
     reqs = [Requirement(Right.MASTER, rec.isrc, rec.owner)]
     if rec.work_id is not None:
-        reqs += [Requirement(Right.COMPOSITION, rec.work_id, p) for p in ledger.holders(Right.COMPOSITION, rec.work_id)]
+        reqs += [
+            Requirement(Right.COMPOSITION, rec.work_id, p)
+            for p in ledger.holders(Right.COMPOSITION, rec.work_id)
+        ]
     return reqs
 
 
-def evaluate_chain(chain: list[Grant], req: Requirement, query: ClearanceQuery, ledger: Ledger) -> Finding | None:
+def evaluate_chain(
+    chain: list[Grant], req: Requirement, query: ClearanceQuery, ledger: Ledger
+) -> Finding | None:
     """The root cause that stops ``chain`` (root first) from carrying ``req``, or None if it carries it."""
     leaf = chain[-1]
     for i, grant in enumerate(chain):
@@ -125,7 +130,10 @@ def _best_chain(
 ) -> tuple[list[Grant] | None, list[Finding]]:
     findings: list[Finding] = []
     valid: list[list[Grant]] = []
+    co_holders = set(ledger.holders(req.right, req.subject)) - {req.holder}
     for leaf in ledger.candidate_grants(platform, req.right, req.subject, req.holder):
+        if ledger.root_licensor(leaf.id) in co_holders:
+            continue  # another co-publisher's share: it answers that publisher's requirement, not this one
         chain = ledger.chain(leaf)
         finding = evaluate_chain(chain, req, query, ledger)
         if finding is None:
@@ -222,10 +230,14 @@ def _root_cause(platform: str, req: Requirement, findings: list[Finding], ledger
 def _first_by_grant(findings: list[Finding]) -> Finding:
     # Several candidate grants failed: report them together, in a stable order.
     ordered = sorted(findings, key=lambda f: (f.grant_id or "", f.code))
-    return Finding(ordered[0].code, "; ".join(f.message for f in ordered), ordered[0].grant_id, ordered[0].dimension)
+    return Finding(
+        ordered[0].code, "; ".join(f.message for f in ordered), ordered[0].grant_id, ordered[0].dimension
+    )
 
 
-def _uncleared(track, isrc, owner, reasons, ledger: Ledger, query: ClearanceQuery, identity) -> ClearanceDecision:
+def _uncleared(
+    track, isrc, owner, reasons, ledger: Ledger, query: ClearanceQuery, identity
+) -> ClearanceDecision:
     source = identity.source if identity else None
     for notice in sorted(ledger.notices.values(), key=lambda n: n.id):
         if notice.tolerates(track.platform, query.territory, query.at):

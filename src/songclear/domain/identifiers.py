@@ -46,7 +46,9 @@ def normalise_iswc(value: str) -> str:
     if not _ISWC.match(compact):
         raise InvalidIdentifier(f"invalid ISWC {value!r}: expected T-DDD.DDD.DDD-C")
     if iswc_check_digit(compact[1:10]) != int(compact[10]):
-        raise InvalidIdentifier(f"invalid ISWC {value!r}: check digit should be {iswc_check_digit(compact[1:10])}")
+        raise InvalidIdentifier(
+            f"invalid ISWC {value!r}: check digit should be {iswc_check_digit(compact[1:10])}"
+        )
     return compact
 
 

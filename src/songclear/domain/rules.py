@@ -75,7 +75,9 @@ def parent_link(x: RuleInput) -> Finding | None:
     g, p = x.grant, x.parent
     if p is not None and p.licensee != g.licensor:
         return Finding(
-            "broken-chain", f"sublicence {g.id} is granted by {g.licensor}, but its parent {p.id} went to {p.licensee}", g.id
+            "broken-chain",
+            f"sublicence {g.id} is granted by {g.licensor}, but its parent {p.id} went to {p.licensee}",
+            g.id,
         )
     return None
 
@@ -83,7 +85,9 @@ def parent_link(x: RuleInput) -> Finding | None:
 def parent_sublicensable(x: RuleInput) -> Finding | None:
     g, p = x.grant, x.parent
     if p is not None and not p.sublicensable:
-        return Finding("not-sublicensable", f"sublicence {g.id} relies on {p.id}, which may not be sublicensed", g.id)
+        return Finding(
+            "not-sublicensable", f"sublicence {g.id} relies on {p.id}, which may not be sublicensed", g.id
+        )
     return None
 
 
@@ -94,7 +98,7 @@ def root_holds_rights(x: RuleInput) -> Finding | None:
     holder = x.ledger.party_name(req.holder)
     return Finding(
         "licensor-not-holder",
-        f"grant {g.id} comes from {x.ledger.party_name(g.licensor)}, but {req.describe()} belongs to {holder}",
+        f"grant {g.id} comes from {x.ledger.party_name(g.licensor)}, but {req.describe()} is held by {holder}",
         g.id,
     )
 
@@ -111,7 +115,9 @@ def covers_subject(x: RuleInput) -> Finding | None:
     if g.lists(req.right, req.subject):
         return None
     if g.catalogue and (not x.is_root or (req.holder is not None and g.licensor == req.holder)):
-        return None  # a root catalogue grant covers the holder's catalogue; a sublicence, what its parent covers
+        return (
+            None  # a root catalogue grant covers the holder's catalogue; a sublicence, what its parent covers
+        )
     if g.catalogue:
         return Finding(
             "outside-catalogue",
@@ -146,21 +152,30 @@ def not_terminated(x: RuleInput) -> Finding | None:
         return None
     day = local_date(t.effective, g.term.tz)
     ref = f" by {t.reference}" if t.reference else ""
-    return Finding(f"grant-{t.cause.value}", f"grant {g.id} {_TERMINATION_WORDS[t.cause]}{ref} on {day}", g.id, "term")
+    return Finding(
+        f"grant-{t.cause.value}", f"grant {g.id} {_TERMINATION_WORDS[t.cause]}{ref} on {day}", g.id, "term"
+    )
 
 
 def in_territory(x: RuleInput) -> Finding | None:
     g, q = x.grant, x.query
     if g.territories.covers(q.territory):
         return None
-    return Finding("territory", f"grant {g.id} does not cover territory {q.territory} ({g.territories})", g.id, "territory")
+    return Finding(
+        "territory",
+        f"grant {g.id} does not cover territory {q.territory} ({g.territories})",
+        g.id,
+        "territory",
+    )
 
 
 def allows_use(x: RuleInput) -> Finding | None:
     g, q = x.grant, x.query
     if q.use in expand_uses(g.uses):
         return None
-    return Finding("use", f"grant {g.id} does not allow use {q.use} (only {', '.join(sorted(g.uses))})", g.id, "use")
+    return Finding(
+        "use", f"grant {g.id} does not allow use {q.use} (only {', '.join(sorted(g.uses))})", g.id, "use"
+    )
 
 
 def allows_model(x: RuleInput) -> Finding | None:

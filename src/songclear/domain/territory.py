@@ -31,7 +31,9 @@ def normalise_code(code: str) -> str:
         return WORLDWIDE
     up = c.upper()
     if up not in all_codes():
-        raise InvalidIdentifier(f"unknown territory code {code!r}: expected an ISO 3166-1 alpha-2 code or Worldwide")
+        raise InvalidIdentifier(
+            f"unknown territory code {code!r}: expected an ISO 3166-1 alpha-2 code or Worldwide"
+        )
     return up
 
 
@@ -43,7 +45,9 @@ class Territories:
     excluded: frozenset[str] = frozenset()
 
     @classmethod
-    def parse(cls, included: str | list[str] | tuple[str, ...], excluded: str | list[str] | tuple[str, ...] = ()) -> Territories:
+    def parse(
+        cls, included: str | list[str] | tuple[str, ...], excluded: str | list[str] | tuple[str, ...] = ()
+    ) -> Territories:
         inc = _split(included)
         exc = _split(excluded)
         if not inc:
@@ -85,7 +89,9 @@ class Territories:
     @classmethod
     def from_text(cls, text: str) -> Territories:
         tokens = text.replace(",", " ").split()
-        return cls.parse([t for t in tokens if not t.startswith("-")], [t[1:] for t in tokens if t.startswith("-")])
+        return cls.parse(
+            [t for t in tokens if not t.startswith("-")], [t[1:] for t in tokens if t.startswith("-")]
+        )
 
 
 @cache

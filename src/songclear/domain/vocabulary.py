@@ -39,7 +39,9 @@ USE_TYPES: frozenset[str] = frozenset(
 # A granted use on the left also covers the uses on the right.
 _USE_IMPLIES: dict[str, frozenset[str]] = {
     "Stream": frozenset({"OnDemandStream", "NonInteractiveStream"}),
-    "Download": frozenset({"PermanentDownload", "ConditionalDownload", "TetheredDownload", "TimeLimitedDownload"}),
+    "Download": frozenset(
+        {"PermanentDownload", "ConditionalDownload", "TetheredDownload", "TimeLimitedDownload"}
+    ),
     "DownloadAndStream": frozenset(
         {"Stream", "OnDemandStream", "NonInteractiveStream", "Download", "PermanentDownload"}
     ),
@@ -57,7 +59,9 @@ def normalise_use(value: str) -> str:
     for u in USE_TYPES:
         if u.lower() == value.strip().lower():
             return u
-    raise InvalidIdentifier(f"unknown use type {value!r}: expected a DDEX UseType such as Stream or PermanentDownload")
+    raise InvalidIdentifier(
+        f"unknown use type {value!r}: expected a DDEX UseType such as Stream or PermanentDownload"
+    )
 
 
 def normalise_model(value: str) -> str:

@@ -1,0 +1,412 @@
+"""The columns of each tabular kind: name, type, whether required, and how a cell becomes a domain value.
+
+A cell arrives as CSV text or as a JSON value (string, number, boolean, list, null). Parsers take a non-empty cell
+and return the typed value or raise ``ValueError`` / ``InvalidIdentifier``; ``tabular.py`` adds file, line and
+column. Builders turn one row of typed values into a frozen domain record and check what spans several columns.
+docs/import.md documents every column listed here (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Version, Work
+from songclear.domain.grants import DEFAULT_TZ, Grant, Term, Termination, TerminationCause, start_of_day
+from songclear.domain.identifiers import is_valid_isrc, normalise_isrc, normalise_iswc
+from songclear.domain.notices import Notice
+from songclear.domain.territory import WORLDWIDE, Territories, normalise_code
+from songclear.domain.vocabulary import PartyKind, Right, normalise_model, normalise_use
+
+LIST_SEP = ";"  # multi-valued CSV cells: 'Jay Chou;Lara Fabian'
+TERRITORY_SEP = " "  # territory CSV cells: 'CN HK' or 'Worldwide -TW'
+SCOPES = ("catalogue", "listed")
+
+
+class RowError(ValueError):
+    """A row-level problem, tied to the column the user should look at."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class RowContext:
+    """What a builder needs beyond the row: its provenance and the default 'known since'."""
+
+    source: str  # 'grants.csv:12'
+    recorded_at: datetime
+    warnings: list[tuple[str, str]]  # (column, message), collected by the reader
+
+
+# -- cell parsers --------------------------------------------------------------------------------------------------
+
+
+def text(raw: Any) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise ValueError(f"expected text, found {type(raw).__name__}")
+    return raw.strip() if isinstance(raw, str) else str(raw)
+
+
+def items(raw: Any, sep: str = LIST_SEP) -> list[str]:
+    """A multi-valued cell: a JSON list, or text split on ``sep``; blanks are dropped."""
+    parts = [text(r) for r in raw] if isinstance(raw, list) else text(raw).split(sep if sep != " " else None)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    value = text(raw).lower()
+    if value in ("true", "yes", "1"):
+        return True
+    if value in ("false", "no", "0"):
+        return False
+    raise ValueError(f"expected true/false/yes/no/1/0, found {raw!r}")
+
+
+def count(raw: Any) -> int:
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise ValueError(f"expected a whole number, found {raw!r}")
+    try:
+        n = int(raw) if isinstance(raw, int | float) else int(text(raw))
+    except ValueError:
+        raise ValueError(f"expected a whole number, found {raw!r}") from None
+    if n < 0:
+        raise ValueError(f"expected a number >= 0, found {n}")
+    return n
+
+
+def seconds(raw: Any) -> float:
+    try:
+        x = float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else float(text(raw))
+    except ValueError:
+        raise ValueError(f"expected a number of seconds, found {raw!r}") from None
+    if not math.isfinite(x) or x < 0:
+        raise ValueError(f"expected a number of seconds >= 0, found {raw!r}")
+    return x
+
+
+def day(raw: Any) -> date:
+    try:
+        return date.fromisoformat(text(raw))
+    except ValueError:
+        raise ValueError(f"expected an ISO 8601 date such as 2015-07-31, found {raw!r}") from None
+
+
+def instant(raw: Any) -> datetime:
+    value = text(raw)
+    try:
+        out = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"expected an ISO 8601 date-time such as 2015-07-08T09:00:00+08:00, found {raw!r}"
+        ) from None
+    if out.tzinfo is None:
+        raise ValueError(f"date-time {value!r} needs a UTC offset (e.g. +08:00 or Z)")
+    return out
+
+
+def day_or_instant(raw: Any) -> date | datetime:
+    value = text(raw)
+    return day(value) if len(value) <= 10 else instant(value)
+
+
+def time_zone(raw: Any) -> str:
+    name = text(raw)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}: expected an IANA name such as Asia/Shanghai") from None
+    return name
+
+
+def choice(cls: type[enum.StrEnum]) -> Callable[[Any], Any]:
+    def parse(raw: Any) -> Any:
+        value = text(raw).lower().replace("-", "_").replace(" ", "_")
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown value {raw!r}: expected one of {allowed}") from None
+
+    return parse
+
+
+def each(parse: Callable[[Any], Any], sep: str = LIST_SEP, into: type = tuple) -> Callable[[Any], Any]:
+    """A multi-valued cell parsed item by item, into a tuple (ordered) or a frozenset."""
+    return lambda raw: into(parse(v) for v in items(raw, sep))
+
+
+def territories(raw: Any) -> Territories:
+    tokens = items(raw, TERRITORY_SEP) if isinstance(raw, list) else text(raw).replace(",", " ").split()
+    return Territories.parse(
+        [t for t in tokens if not t.startswith("-")], [t[1:] for t in tokens if t.startswith("-")]
+    )
+
+
+def excluded_codes(raw: Any) -> frozenset[str]:
+    codes = frozenset(normalise_code(c.lstrip("-")) for c in items(raw, TERRITORY_SEP))
+    if WORLDWIDE in codes:
+        raise ValueError("Worldwide cannot be excluded")
+    return codes
+
+
+def _as_text(normalise: Callable[[str], str]) -> Callable[[Any], str]:
+    """A domain normaliser that expects text, made safe for JSON numbers and lists."""
+    return lambda raw: normalise(text(raw))
+
+
+def scope(raw: Any) -> str:
+    value = text(raw).lower()
+    if value not in SCOPES:
+        raise ValueError(f"unknown scope {raw!r}: expected catalogue or listed")
+    return value
+
+
+# -- columns -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str  # as documented in docs/import.md
+    parse: Callable[[Any], Any]
+    required: bool = False
+    sep: str | None = None  # multi-valued: the CSV separator
+    example: str = ""
+
+
+def _col(
+    name: str, type_: str, parse: Callable[[Any], Any], example: str, *, required: bool = False
+) -> Column:
+    return Column(name, type_, parse, required, None, example)
+
+
+def _many(
+    name: str,
+    parse: Callable[[Any], Any],
+    example: str,
+    *,
+    sep: str = LIST_SEP,
+    into: type = tuple,
+    required: bool = False,
+) -> Column:
+    return Column(name, "list", each(parse, sep, into), required, sep, example)
+
+
+RECORDED_AT = _col("recorded_at", "date-time", instant, "2015-07-08T09:00:00+08:00")
+
+PARTY_COLUMNS = (
+    _col("id", "text", text, "L-SONY", required=True),
+    _col("name", "text", text, "索尼音乐", required=True),
+    _col("kind", "enum", choice(PartyKind), "label", required=True),
+    _many("aliases", text, "Sony Music;SME"),
+    RECORDED_AT,
+)
+RECORDING_COLUMNS = (
+    _col("isrc", "ISRC", _as_text(normalise_isrc), "CN-A01-15-00001", required=True),
+    _col("title", "text", text, "晴天", required=True),
+    _many("artists", text, "周杰伦;Jay Chou"),
+    _col("duration_s", "number", seconds, "269.5"),
+    _col("version", "enum", choice(Version), "live"),
+    _col("owner", "text", text, "L-SONY"),
+    _col("work_id", "text", text, "W-QINGTIAN"),
+    RECORDED_AT,
+)
+WORK_COLUMNS = (
+    _col("id", "text", text, "W-QINGTIAN", required=True),
+    _col("title", "text", text, "晴天", required=True),
+    _col("iswc", "ISWC", _as_text(normalise_iswc), "T-034.524.680-1"),
+    _many("writers", text, "周杰伦;方文山"),
+    _many("publishers", text, "P-JVR"),
+    RECORDED_AT,
+)
+GRANT_COLUMNS = (
+    _col("id", "text", text, "G12", required=True),
+    _col("licensor", "text", text, "L-SONY", required=True),
+    _col("licensee", "text", text, "PF-A", required=True),
+    _many("rights", choice(Right), "master;composition", into=frozenset, required=True),
+    _col("scope", "enum", scope, "listed", required=True),
+    _many("recordings", normalise_isrc, "CNA011500001;CNA011500002", into=frozenset),
+    _many("works", text, "W-QINGTIAN", into=frozenset),
+    _many("uses", normalise_use, "Stream;PermanentDownload", into=frozenset, required=True),
+    _many(
+        "commercial_models", normalise_model, "SubscriptionModel;AdvertisementSupportedModel", into=frozenset
+    ),
+    _col("territories", "territories", territories, "Worldwide -TW"),
+    _col("excluded_territories", "territory codes", excluded_codes, "TW HK"),
+    _col("start", "date", day, "2015-01-01", required=True),
+    _col("end", "date", day, "2015-10-31"),
+    _col("tz", "time zone", time_zone, DEFAULT_TZ),
+    _col("exclusive", "boolean", boolean, "true"),
+    _col("sublicensable", "boolean", boolean, "yes"),
+    _col("parent", "text", text, "G11"),
+    _col("issued", "date", day, "2014-12-20"),
+    _col("terminated", "date or date-time", day_or_instant, "2015-09-01"),
+    _col("termination_cause", "enum", choice(TerminationCause), "terminated"),
+    _col("termination_reference", "text", text, "letter of 2015-08-20"),
+    _col("source", "text", text, "contracts/2015.pdf"),
+    RECORDED_AT,
+)
+NOTICE_COLUMNS = (
+    _col("id", "text", text, "NCAC-2015-07", required=True),
+    _col("issuer", "text", text, "R-NCAC", required=True),
+    _col("title", "text", text, "关于责令网络音乐服务商停止未经授权传播音乐作品的通知", required=True),
+    _col("issued", "date", day, "2015-07-08", required=True),
+    _col("effective", "date", day, "2015-07-31", required=True),
+    _col("buffer_end", "date", day, "2015-11-30"),
+    _many("platforms", text, "PF-A;PF-B", into=frozenset),
+    _col("territories", "territories", territories, "CN"),
+    _col("tz", "time zone", time_zone, DEFAULT_TZ),
+    RECORDED_AT,
+)
+LIBRARY_COLUMNS = (
+    _col("platform", "text", text, "PF-A", required=True),
+    _col("track_id", "text", text, "a-000123", required=True),
+    _col("title", "text", text, "晴天 (Live)", required=True),
+    _col("artist", "text", text, "周杰伦"),
+    _col("isrc", "ISRC (lenient)", text, "CN-A01-15-00001"),
+    _col("audio_path", "text", text, "audio/a-000123.mp3"),
+    _col("play_count", "whole number", count, "1200000"),
+    _col("availability", "enum", choice(Availability), "live"),
+    RECORDED_AT,
+)
+
+
+# -- builders: one row of typed values -> a domain record ---------------------------------------------------------
+
+
+def _plain(cls: type) -> Callable[[Mapping[str, Any], RowContext], Any]:
+    """Columns named like the record's fields: absent cells keep the dataclass defaults."""
+    return lambda v, ctx: cls(**{"recorded_at": ctx.recorded_at, **v})
+
+
+def _grant(v: Mapping[str, Any], ctx: RowContext) -> Grant:
+    rights, recordings, works = v["rights"], v.get("recordings", frozenset()), v.get("works", frozenset())
+    _check_scope(v["scope"], rights, recordings, works)
+    tz = v.get("tz", DEFAULT_TZ)
+    term = Term(v["start"], v.get("end"), tz)
+    if term.end is not None and term.end < term.start:
+        raise RowError("end", f"end {term.end} is before start {term.start}")
+    if v.get("parent") == v["id"]:
+        raise RowError("parent", f"grant {v['id']} cannot be its own parent")
+    return Grant(
+        id=v["id"],
+        licensor=v["licensor"],
+        licensee=v["licensee"],
+        rights=rights,
+        term=term,
+        territories=_grant_territories(v),
+        uses=v["uses"],
+        commercial_models=v.get("commercial_models", frozenset()),
+        recordings=recordings,
+        works=works,
+        catalogue=v["scope"] == "catalogue",
+        exclusive=v.get("exclusive", False),
+        sublicensable=v.get("sublicensable", False),
+        parent=v.get("parent"),
+        issued=v.get("issued"),
+        termination=_termination(v, tz),
+        source=v.get("source", ctx.source),
+        recorded_at=v.get("recorded_at", ctx.recorded_at),
+    )
+
+
+def _check_scope(
+    scope_: str, rights: frozenset[Right], recordings: frozenset[str], works: frozenset[str]
+) -> None:
+    if scope_ == "catalogue":
+        if recordings or works:
+            col = "recordings" if recordings else "works"
+            raise RowError(col, "a catalogue grant covers the licensor's whole catalogue and lists no items")
+        return
+    if not recordings and not works:
+        raise RowError("scope", "a listed grant must list recordings or works")
+    for right, listed, col in ((Right.MASTER, recordings, "recordings"), (Right.COMPOSITION, works, "works")):
+        if right in rights and not listed:
+            raise RowError(col, f"the {right} right is granted on a listed scope but no {col} are listed")
+        if listed and right not in rights:
+            raise RowError(col, f"{col} are listed but the {right} right is not granted")
+
+
+def _grant_territories(v: Mapping[str, Any]) -> Territories:
+    """'territories' may carry '-XX' exclusions itself; 'excluded_territories' alone means Worldwide minus those."""
+    inc: Territories | None = v.get("territories")
+    exc: frozenset[str] = v.get("excluded_territories", frozenset())
+    if inc is None and not exc:
+        raise RowError("territories", "missing required value (e.g. 'CN HK' or 'Worldwide -TW')")
+    base = inc or Territories.worldwide()
+    return Territories(base.included, base.excluded | exc)
+
+
+def _termination(v: Mapping[str, Any], tz: str) -> Termination | None:
+    when = v.get("terminated")
+    if when is None:
+        for col in ("termination_cause", "termination_reference"):
+            if col in v:
+                raise RowError(col, "given without a 'terminated' date")
+        return None
+    effective = when if isinstance(when, datetime) else start_of_day(when, tz)
+    cause = v.get("termination_cause", TerminationCause.TERMINATED)
+    return Termination(effective, cause, v.get("termination_reference", ""))
+
+
+def _notice(v: Mapping[str, Any], ctx: RowContext) -> Notice:
+    if v["effective"] < v["issued"]:
+        raise RowError(
+            "effective", f"deadline {v['effective']} is before the notice was issued ({v['issued']})"
+        )
+    if v.get("buffer_end") is not None and v["buffer_end"] < v["effective"]:
+        raise RowError("buffer_end", f"buffer end {v['buffer_end']} is before the deadline {v['effective']}")
+    return Notice(**{"recorded_at": ctx.recorded_at, **v})
+
+
+def _library(v: Mapping[str, Any], ctx: RowContext) -> LibraryTrack:
+    fields = {"recorded_at": ctx.recorded_at, **v}
+    raw_isrc = fields.pop("isrc", None)
+    if raw_isrc is not None:
+        if is_valid_isrc(raw_isrc):
+            fields["isrc"] = normalise_isrc(raw_isrc)
+        else:  # platforms' data is dirty: keep the track without its ISRC, and say so (issue 4 flags these)
+            ctx.warnings.append(("isrc", f"malformed ISRC {raw_isrc!r} ignored"))
+    return LibraryTrack(**fields)
+
+
+# -- the registry of kinds -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    name: str
+    columns: tuple[Column, ...]
+    build: Callable[[Mapping[str, Any], RowContext], Any]
+    key: Callable[[Any], str]  # what must be unique within one file
+    key_column: str
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+KINDS: dict[str, KindSpec] = {
+    s.name: s
+    for s in (
+        KindSpec("parties", PARTY_COLUMNS, _plain(Party), lambda p: p.id, "id"),
+        KindSpec("recordings", RECORDING_COLUMNS, _plain(Recording), lambda r: r.isrc, "isrc"),
+        KindSpec("works", WORK_COLUMNS, _plain(Work), lambda w: w.id, "id"),
+        KindSpec("grants", GRANT_COLUMNS, _grant, lambda g: g.id, "id"),
+        KindSpec("notices", NOTICE_COLUMNS, _notice, lambda n: n.id, "id"),
+        KindSpec("library", LIBRARY_COLUMNS, _library, lambda t: t.key, "track_id"),
+    )
+}

@@ -1,0 +1,88 @@
+"""CSV reports of an audit: one row per track, and the status counts per licensor.
+
+Column order is part of the format (docs/reports.md): add columns at the end, never reorder. Text is written
+as-is (UTF-8 is the caller's stream encoding; open files with ``encoding="utf-8", newline=""``).
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from songclear.app.audit_run import AuditRun
+from songclear.domain.clearance import Status
+from songclear.reports.context import chain_compact
+
+DECISION_COLUMNS: tuple[str, ...] = (
+    "platform",
+    "track_id",
+    "title",
+    "artist",
+    "status",
+    "recording",
+    "licensor",
+    "licensor_name",
+    "chain",
+    "last_day",
+    "reasons",
+    "notice",
+    "identity_source",
+)
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "scope",
+    "licensor",
+    "licensor_name",
+    *(s.value for s in Status),
+    "total",
+    "removed",
+    "removed_share",
+)
+
+
+def write_decisions_csv(run: AuditRun, out: TextIO) -> int:
+    """One row per decision, in the audit's order; returns the number of data rows written."""
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(DECISION_COLUMNS)
+    n = 0
+    for d in run.decisions:
+        track = run.tracks.get(d.track)
+        platform, _, track_id = d.track.partition("/")
+        last_day = d.last_day if d.status.has_licence else None
+        w.writerow(
+            (
+                track.platform if track else platform,
+                track.track_id if track else track_id,
+                track.title if track else "",
+                track.artist if track else "",
+                d.status.value,
+                d.recording or "",
+                d.licensor or "",
+                run.licensor_names.get(d.licensor, d.licensor) if d.licensor else "",
+                chain_compact(d.chains),
+                last_day.isoformat() if last_day else "",
+                "; ".join(r.message for r in d.reasons),
+                d.notice or "",
+                d.identity_source or "",
+            )
+        )
+        n += 1
+    return n
+
+
+def write_summary_csv(run: AuditRun, out: TextIO) -> int:
+    """The library row (scope 'library') then one row per licensor (scope 'licensor'); returns data rows."""
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(SUMMARY_COLUMNS)
+    s = run.summary
+    rows = [("library", "", "", s.counts)]
+    rows += [
+        ("licensor", lic, run.licensor_names.get(lic, lic), counts)
+        for lic, counts in sorted(s.by_licensor.items())
+    ]
+    for scope, lic, name, counts in rows:
+        total = sum(counts.get(st, 0) for st in Status)
+        removed = counts.get(Status.UNCLEARED, 0) + counts.get(Status.BUFFER, 0)
+        share = f"{removed / total:.6f}" if total else "0.000000"
+        w.writerow((scope, lic, name, *(counts.get(st, 0) for st in Status), total, removed, share))
+    return len(rows)

@@ -34,9 +34,10 @@ def test_context_lists_follow_the_summary(run_in_buffer, parties_in_buffer):
     assert paths == ["Universal -> QQ Music -> NetEase", "Hikari Publishing -> NetEase"]
 
 
-def test_chain_path_without_party_names_falls_back_to_grant_ids(run_in_buffer):
+def test_chain_path_needs_every_grant_of_the_chain(run_in_buffer, parties_in_buffer):
     chain = run_in_buffer.decisions[0].chains[0]
-    assert chain_path(chain, {}) == "licensor of G1 -> licensee of G1 -> licensee of S3"
+    assert chain_path(chain, parties_in_buffer) == "Universal -> QQ Music -> NetEase"
+    assert chain_path(chain, {"G1": parties_in_buffer["G1"]}) is None  # S3 unknown: no guessed names
 
 
 def test_row_limit_caps_lists_and_says_how_many_are_left_out(run_in_buffer):

@@ -20,7 +20,8 @@ from songclear.reports.context import STATUS_COLOURS, STATUS_LABELS
 _FONT = "font-family='Helvetica, Arial, sans-serif'"
 # Bottom-up stacking: what still plays at the bottom, what a notice removes on top.
 _STACK = (Status.CLEARED, Status.EXPIRING, Status.CONFLICT, Status.BUFFER, Status.UNCLEARED)
-_MARKER_STYLE = {"issued": "#555555", "deadline": "#000000", "buffer end": "#1e6fd9"}
+# Dark markers with a white halo stay visible on every bar colour.
+_MARKER_STYLE = {"issued": "#555555", "deadline": "#000000", "buffer end": "#0b2f6b"}
 
 
 def _f(x: float) -> str:
@@ -69,7 +70,7 @@ def _notice_dates(notices: Sequence[Notice]) -> list[tuple[str, str, date]]:
 
 def timeline_svg(points: Sequence[TimelinePoint], notices: Sequence[Notice] = (), *, width: int = 780) -> str:
     """Stacked bars of library status counts per timeline day, with each notice's dates as vertical markers."""
-    height, left, right, top, bottom = 340, 56, 170, 40, 78
+    height, left, right, top, bottom = 360, 56, 190, 64, 78
     title = "Library status week by week"
     out = _open(width, height, title)
     if not points:
@@ -93,7 +94,7 @@ def timeline_svg(points: Sequence[TimelinePoint], notices: Sequence[Notice] = ()
     def y_of(v: float) -> float:
         return top + ph - v / ymax * ph
 
-    out.append(f"<text x='{left}' y='18' font-size='14' font-weight='bold'>{escape(title)}</text>")
+    out.append(f"<text x='10' y='18' font-size='14' font-weight='bold'>{escape(title)}</text>")
     out.append("<g class='axis' stroke='#dddddd'>")
     for v in range(0, ymax + 1, ystep):
         out.append(
@@ -130,19 +131,28 @@ def timeline_svg(points: Sequence[TimelinePoint], notices: Sequence[Notice] = ()
             )
     out.append("</g>")
 
-    for j, (kind, nid, d) in enumerate(_notice_dates(notices)):
-        if not d0 <= d.toordinal() <= d1:
-            continue
+    shown = [(kind, nid, d) for kind, nid, d in _notice_dates(notices) if d0 <= d.toordinal() <= d1]
+    for j, (kind, nid, d) in enumerate(shown):
         x = _f(x_of(d))
         colour = _MARKER_STYLE[kind]
-        label = escape(f"{nid} {kind} {d.isoformat()}")
+        # Short labels over the plot, staggered so close dates stay readable; the legend spells them out.
         out.append(
             f"<g class='marker' data-kind={quoteattr(kind)} data-notice={quoteattr(nid)} data-day='{d.isoformat()}'>"
-            f"<line x1='{x}' y1='{top}' x2='{x}' y2='{top + ph}' stroke='{colour}' stroke-width='1.5' "
-            f"stroke-dasharray='5 3'/>"
-            f"<text x='{x}' y='{top - 4 - 11 * (j % 2)}' text-anchor='middle' fill='{colour}'>{label}</text></g>"
+            f"<line x1='{x}' y1='{top - 2}' x2='{x}' y2='{top + ph}' stroke='#ffffff' stroke-width='4'/>"
+            f"<line x1='{x}' y1='{top - 2}' x2='{x}' y2='{top + ph}' stroke='{colour}' stroke-width='2' "
+            f"stroke-dasharray='6 3'/>"
+            f"<text x='{x}' y='{top - 6 - 12 * (j % 2)}' text-anchor='middle' fill='{colour}'>"
+            f"{escape(f'{nid} {kind}')}</text></g>"
         )
     out += _legend(left + pw + 16, top + 8)
+    ly = top + 8 + len(_STACK) * 18 + 10
+    for i, (kind, nid, d) in enumerate(shown):
+        yy, colour = ly + i * 18, _MARKER_STYLE[kind]
+        out.append(
+            f"<line x1='{left + pw + 16}' y1='{yy + 6}' x2='{left + pw + 28}' y2='{yy + 6}' stroke='{colour}' "
+            f"stroke-width='2' stroke-dasharray='4 2'/>"
+            f"<text x='{left + pw + 34}' y='{yy + 10}'>{escape(f'{nid} {kind} {d.isoformat()}')}</text>"
+        )
     out.append("</svg>")
     return "\n".join(out)
 
@@ -154,7 +164,7 @@ def licensor_svg(
     rows = sorted(by_licensor.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:limit]
     left, right, top, bar_h, gap = 180, 170, 34, 16, 6
     width = 780
-    height = top + max(len(rows), 1) * (bar_h + gap) + 20
+    height = top + max(len(rows) * (bar_h + gap), len(_STACK) * 18) + 20  # room for bars and the legend
     title = "Tracks per licensor by status"
     out = _open(width, height, title)
     out.append(f"<text x='10' y='18' font-size='14' font-weight='bold'>{escape(title)}</text>")

@@ -57,14 +57,12 @@ def chain_compact(chains: Iterable[Chain]) -> str:
     return "; ".join(f"{c.right.value}: {'>'.join(c.grant_ids)}" for c in chains)
 
 
-def chain_path(chain: Chain, parties: GrantParties) -> str:
-    """'Universal -> QQ Music -> NetEase': the rights holder first, the platform last (grant ids when unknown)."""
-    names: list[str] = []
-    for gid in chain.grant_ids:
-        licensor, licensee = parties.get(gid, (None, None))
-        if not names:
-            names.append(licensor or f"licensor of {gid}")
-        names.append(licensee or f"licensee of {gid}")
+def chain_path(chain: Chain, parties: GrantParties) -> str | None:
+    """'Universal -> QQ Music -> NetEase': the rights holder first, the platform last; None when a grant's
+    parties are not known (the report then shows the grant ids alone rather than guess)."""
+    if any(gid not in parties for gid in chain.grant_ids):
+        return None
+    names = [parties[chain.grant_ids[0]][0]] + [parties[gid][1] for gid in chain.grant_ids]
     return " -> ".join(names)
 
 

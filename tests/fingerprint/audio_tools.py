@@ -24,7 +24,7 @@ def encode(
         or {
             ".mp3": "libmp3lame",
             ".m4a": "aac",
-            ".ogg": "libvorbis",
+            ".ogg": "vorbis",
             ".opus": "libopus",
             ".flac": "flac",
             ".wav": "pcm_s16le",
@@ -33,9 +33,12 @@ def encode(
     out_rate = 48000 if codec == "libopus" else rate
     x = _resample(samples, rate, out_rate)
     with av.open(str(path), "w") as container:
-        stream = container.add_stream(codec, rate=out_rate, layout="mono")
+        layout = "stereo" if codec == "vorbis" else "mono"  # the native Vorbis encoder wants two channels
+        stream = container.add_stream(codec, rate=out_rate, layout=layout)
         if bit_rate:
             stream.bit_rate = bit_rate
+        if codec == "vorbis":  # FFmpeg's native Vorbis encoder (PyAV wheels lack libvorbis) is "experimental"
+            stream.codec_context.options = {"strict": "experimental"}
         fmt = stream.codec_context.format.name
         frame_size = 1024
         for i in range(0, x.size, frame_size):
@@ -43,7 +46,7 @@ def encode(
             frame = av.AudioFrame.from_ndarray(chunk[None, :], format="flt", layout="mono")
             frame.sample_rate = out_rate
             frame.pts = i
-            for f in _convert(frame, fmt, out_rate):
+            for f in _convert(frame, fmt, out_rate, layout):
                 for packet in stream.encode(f):
                     container.mux(packet)
         for packet in stream.encode(None):
@@ -117,9 +120,9 @@ def add_noise(samples: np.ndarray, snr_db: float, noise: np.ndarray) -> np.ndarr
 def _resample(x: np.ndarray, rate: int, out_rate: int) -> np.ndarray:
     if rate == out_rate:
         return np.ascontiguousarray(x, dtype=np.float32)
-    return filtered(x, rate=rate) if False else speed(x, rate / out_rate)
+    return speed(x, rate / out_rate)
 
 
-def _convert(frame: av.AudioFrame, fmt: str, rate: int):
-    resampler = av.AudioResampler(format=fmt, layout="mono", rate=rate)
+def _convert(frame: av.AudioFrame, fmt: str, rate: int, layout: str):
+    resampler = av.AudioResampler(format=fmt, layout=layout, rate=rate)
     return resampler.resample(frame)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from audio_tools import encode
+
+from songclear.errors import AudioError, SongclearError
+from songclear.fingerprint import ENGINE_RATE, DecodeError, UnsupportedAudioError, decode_file, iter_decode
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav"])
+def test_every_common_format_decodes_to_mono_engine_rate(songs, tmp_path, suffix):
+    x = songs["REC01"][: 6 * ENGINE_RATE]
+    y = decode_file(encode(x, tmp_path / f"clip{suffix}"))
+    assert y.dtype == np.float32 and y.ndim == 1
+    assert abs(y.size - x.size) < 0.1 * ENGINE_RATE  # codec padding only
+    # Same music, not just the same length: the best lag correlation is high.
+    n = min(x.size, y.size) - 2000
+    corr = max(np.corrcoef(x[1000 : 1000 + n - 2000], y[1000 + lag : 1000 + lag + n - 2000])[0, 1]
+               for lag in range(-400, 401, 1) if 0 <= 1000 + lag)
+    assert corr > 0.8
+
+
+def test_lossless_round_trip_is_exact_to_16_bits(songs, tmp_path):
+    x = songs["REC02"][: 3 * ENGINE_RATE]
+    y = decode_file(encode(x, tmp_path / "clip.flac"))
+    assert np.max(np.abs(y - x)) < 2e-4
+
+
+def test_streamed_chunks_concatenate_to_the_whole(songs, tmp_path):
+    path = encode(songs["REC03"], tmp_path / "song.ogg")
+    chunks = list(iter_decode(path, chunk_seconds=5.0))
+    assert len(chunks) >= 7
+    assert np.array_equal(np.concatenate(chunks), decode_file(path))
+
+
+def test_corrupt_file_gives_a_clear_error_naming_it(tmp_path):
+    bad = tmp_path / "broken.mp3"
+    bad.write_bytes(bytes(np.random.default_rng(0).integers(0, 256, 20000, dtype=np.uint8)))
+    with pytest.raises(DecodeError) as err:
+        decode_file(bad)
+    assert isinstance(err.value, AudioError) and isinstance(err.value, SongclearError)
+    assert str(bad) in err.value.message and err.value.exit_code == 6
+
+
+def test_truncated_file_keeps_what_decodes_or_fails_clearly(songs, tmp_path):
+    path = encode(songs["REC04"][: 5 * ENGINE_RATE], tmp_path / "cut.ogg")
+    data = path.read_bytes()
+    path.write_bytes(data[:200])  # only the headers survive
+    with pytest.raises(DecodeError):
+        decode_file(path)
+
+
+def test_missing_file_and_file_without_audio(tmp_path):
+    with pytest.raises(DecodeError, match="no such file"):
+        decode_file(tmp_path / "absent.wav")
+    text = tmp_path / "notes.txt"
+    text.write_text("not audio at all\n" * 50)
+    with pytest.raises(DecodeError):
+        decode_file(text)
+
+
+def test_video_only_container_is_unsupported(tmp_path):
+    import av
+
+    path = tmp_path / "still.mp4"
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("mpeg4", rate=5)
+        s.width, s.height, s.pix_fmt = 32, 32, "yuv420p"
+        for i in range(3):
+            frame = av.VideoFrame.from_ndarray(np.full((32, 32, 3), i * 40, np.uint8), format="rgb24")
+            for p in s.encode(frame):
+                c.mux(p)
+        for p in s.encode(None):
+            c.mux(p)
+    with pytest.raises(UnsupportedAudioError, match="no audio stream"):
+        decode_file(path)

@@ -1,0 +1,211 @@
+"""The audit use cases: a whole platform library at a date, one track explained, two dates compared.
+
+Decisions depend only on a track's identity (the recording it is) and its platform, so the audit decides each
+distinct identity once per query and shares the result among the tracks that carry it: a library of 1 M
+tracks over 500 k recordings costs 500 k decisions, and the week-by-week timeline costs one decision per
+identity per week, not per track.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+
+from songclear.app.audit_run import AuditRun, TimelinePoint
+from songclear.domain.audit import diff, summarise
+from songclear.domain.catalogue import LibraryTrack, TrackIdentity
+from songclear.domain.clearance import ClearanceDecision, Status, decide
+from songclear.domain.grants import DEFAULT_TZ, start_of_day
+from songclear.domain.ledger import Ledger
+from songclear.domain.rules import ClearanceQuery
+from songclear.domain.territory import normalise_code
+from songclear.domain.vocabulary import normalise_model, normalise_use
+from songclear.errors import InputError, NotFound
+
+# How a track's identity is found. Issue 2: its ISRC; linking and audio matching plug in here later.
+IdentityResolver = Callable[[LibraryTrack], TrackIdentity | None]
+
+
+def isrc_identity(track: LibraryTrack) -> TrackIdentity | None:
+    return TrackIdentity(track.isrc) if track.isrc else None
+
+
+def make_query(
+    day: date,
+    *,
+    territory: str = "CN",
+    use: str = "Stream",
+    commercial_model: str | None = None,
+    expiring_days: int = 30,
+    tz: str = DEFAULT_TZ,
+) -> ClearanceQuery:
+    """Validate the user's words and build the query for the first instant of ``day`` in ``tz``."""
+    code = normalise_code(territory)
+    if code == "Worldwide":
+        raise InputError("an audit asks about one territory (e.g. CN), not Worldwide")
+    if expiring_days < 0:
+        raise InputError("--expiring-days must be >= 0")
+    return ClearanceQuery(
+        at=start_of_day(day, tz),
+        territory=code,
+        use=normalise_use(use),
+        commercial_model=normalise_model(commercial_model) if commercial_model else None,
+        expiring_days=expiring_days,
+    )
+
+
+class DecisionCache:
+    """Decides each (platform, identity) once for a ledger and a query."""
+
+    def __init__(self, ledger: Ledger, query: ClearanceQuery, resolve: IdentityResolver = isrc_identity):
+        self.ledger, self.query, self.resolve = ledger, query, resolve
+        self._memo: dict[tuple, ClearanceDecision] = {}
+
+    def decide(self, track: LibraryTrack) -> ClearanceDecision:
+        identity = self.resolve(track)
+        key = (track.platform, identity)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = decide(track, identity, self.ledger, self.query)
+        return hit if hit.track == track.key else dataclasses.replace(hit, track=track.key)
+
+
+def audit_library(
+    tracks: Iterable[LibraryTrack],
+    ledger: Ledger,
+    query: ClearanceQuery,
+    *,
+    resolve: IdentityResolver = isrc_identity,
+) -> list[ClearanceDecision]:
+    cache = DecisionCache(ledger, query, resolve)
+    return [cache.decide(t) for t in tracks]
+
+
+def timeline_days(ledger: Ledger, platform: str, day: date) -> list[date]:
+    """Weekly days from a week before the first notice that applies to the platform to four weeks past its
+    tolerance (or eight weeks either side of the audited day when no notice applies)."""
+    notices = [n for n in ledger.notices.values() if not n.platforms or platform in n.platforms]
+    if notices:
+        first = min(n.issued for n in notices) - timedelta(days=7)
+        last = max(max(n.tolerated_until for n in notices), day) + timedelta(days=28)
+    else:
+        first, last = day - timedelta(days=56), day + timedelta(days=56)
+    days, d = [], first
+    while d <= last:
+        days.append(d)
+        d += timedelta(days=7)
+    return days
+
+
+def status_timeline(
+    tracks: list[LibraryTrack],
+    ledger: Ledger,
+    query: ClearanceQuery,
+    days: list[date],
+    resolve: IdentityResolver,
+) -> list[TimelinePoint]:
+    # Count tracks per (platform, identity) once; then one decision per identity per day.
+    groups: Counter = Counter()
+    sample: dict[tuple, LibraryTrack] = {}
+    for t in tracks:
+        key = (t.platform, resolve(t))
+        groups[key] += 1
+        sample.setdefault(key, t)
+    points = []
+    for d in days:
+        q = dataclasses.replace(query, at=start_of_day(d, DEFAULT_TZ))
+        counts: Counter = Counter()
+        for key, n in groups.items():
+            counts[decide(sample[key], key[1], ledger, q).status] += n
+        points.append(TimelinePoint(d, {s: counts.get(s, 0) for s in Status}))
+    return points
+
+
+def run_audit(
+    repo,
+    *,
+    platform: str,
+    day: date,
+    query: ClearanceQuery,
+    known_at: datetime | None = None,
+    resolve: IdentityResolver = isrc_identity,
+    with_timeline: bool = True,
+    keep_tracks: bool = True,
+) -> AuditRun:
+    """Audit ``platform``'s whole library at ``day`` with the ledger as known at ``known_at`` (None: now)."""
+    started = time.perf_counter()
+    if platform not in set(repo.platforms()):
+        raise NotFound(
+            f"platform {platform!r} has no library tracks (known platforms: {', '.join(repo.platforms())})"
+        )
+    ledger = repo.load_ledger(known_at)
+    tracks = list(repo.iter_tracks(platform, known_at=known_at))
+    decisions = audit_library(tracks, ledger, query, resolve=resolve)
+    changes = None
+    if known_at is not None:
+        now_ledger = repo.load_ledger(None)
+        now_tracks = list(repo.iter_tracks(platform))
+        now = audit_library(now_tracks, now_ledger, query, resolve=resolve)
+        changes = diff({d.track: d for d in decisions}, {d.track: d for d in now})
+    timeline = (
+        status_timeline(tracks, ledger, query, timeline_days(ledger, platform, day), resolve)
+        if with_timeline
+        else []
+    )
+    licensors = {d.licensor for d in decisions if d.licensor}
+    return AuditRun(
+        platform=platform,
+        platform_name=ledger.party_name(platform),
+        query=query,
+        at_day=day,
+        known_at=known_at,
+        decisions=decisions,
+        tracks={t.key: t for t in tracks} if keep_tracks else {},
+        summary=summarise(decisions),
+        notices=sorted(
+            (n for n in ledger.notices.values() if n.applies_to(platform, query.territory)),
+            key=lambda n: n.issued,
+        ),
+        timeline=timeline,
+        changes_vs_now=changes,
+        licensor_names={lic: ledger.party_name(lic) for lic in licensors},
+        elapsed_s=time.perf_counter() - started,
+    )
+
+
+def explain_track(
+    repo,
+    *,
+    platform: str,
+    track_id: str,
+    query: ClearanceQuery,
+    known_at: datetime | None = None,
+    resolve: IdentityResolver = isrc_identity,
+) -> tuple[LibraryTrack, ClearanceDecision, Ledger]:
+    track = repo.get_track(platform, track_id, known_at=known_at)
+    ledger = repo.load_ledger(known_at)
+    return track, decide(track, resolve(track), ledger, query), ledger
+
+
+def diff_dates(
+    repo,
+    *,
+    platform: str,
+    query: ClearanceQuery,
+    day_from: date,
+    day_to: date,
+    resolve: IdentityResolver = isrc_identity,
+):
+    """Tracks whose status changes between two days (same ledger, as known now), with both explanations."""
+    ledger = repo.load_ledger(None)
+    tracks = list(repo.iter_tracks(platform))
+    before = audit_library(
+        tracks, ledger, dataclasses.replace(query, at=start_of_day(day_from)), resolve=resolve
+    )
+    after = audit_library(
+        tracks, ledger, dataclasses.replace(query, at=start_of_day(day_to)), resolve=resolve
+    )
+    return diff({d.track: d for d in before}, {d.track: d for d in after})

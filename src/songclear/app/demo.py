@@ -1,0 +1,59 @@
+"""The demo world: the 2015 story replayed on the embedded database.
+
+Files in ``demo_data/`` are imported through the same code paths as a user's files, each with the time the
+ledger learnt it (``recorded_at``), so that 'as known at' audits work on the demo too:
+
+- 2014-12: parties, works, recordings and the labels' grants, among them Jade Dragon's exclusive, sublicensable
+  catalogue grant to QQ Music, and Silk Road's grant to NetEase that ends 2015-07-20, before the deadline.
+- 2015-06: the three platforms' libraries, with licensed, unlicensed and mislabelled (pirated-pool) tracks.
+- 2015-07-08: the NCAC order, deadline 2015-07-31, tolerated until the buffer ends 2015-10-31.
+- 2015-10-02: QQ Music sublicenses Jade Dragon's catalogue to NetEase (signed in the buffer).
+- 2016-01-10: a late, backdated amendment: Harbour Lights' grant to QQ Music ended 2015-10-31, not 2016-12-31.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+
+DEMO_DAYS = (date(2015, 7, 1), date(2015, 8, 15), date(2015, 11, 15))
+DEMO_PLATFORMS = ("qq", "netease", "kuwo")
+# What the ledger knew on the day of the last audit, before the backdated amendment arrived.
+KNOWN_BEFORE_AMENDMENT = datetime(2015, 11, 20, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    file: str
+    kind: str
+    recorded_at: datetime
+    what: str
+
+
+STEPS = (
+    DemoStep(
+        "01_parties.csv", "parties", datetime(2014, 12, 1, tzinfo=UTC), "labels, a publisher, platforms, NCAC"
+    ),
+    DemoStep("02_works.csv", "works", datetime(2014, 12, 1, tzinfo=UTC), "works and their publisher"),
+    DemoStep("03_recordings.csv", "recordings", datetime(2014, 12, 1, tzinfo=UTC), "recordings (ISRC)"),
+    DemoStep("04_grants.csv", "grants", datetime(2014, 12, 30, tzinfo=UTC), "labels' and publisher's grants"),
+    DemoStep("05_library.csv", "library", datetime(2015, 6, 30, tzinfo=UTC), "three platforms' libraries"),
+    DemoStep("06_notices.csv", "notices", datetime(2015, 7, 8, tzinfo=UTC), "the NCAC stop order"),
+    DemoStep(
+        "07_sublicences.csv", "grants", datetime(2015, 10, 2, tzinfo=UTC), "QQ Music sublicenses to NetEase"
+    ),
+    DemoStep("08_amendment.csv", "grants", datetime(2016, 1, 10, tzinfo=UTC), "backdated end of a grant"),
+)
+
+
+def demo_file(name: str) -> Path:
+    return Path(str(resources.files("songclear.app") / "demo_data" / name))
+
+
+def load_demo(db) -> list:
+    """Import every demo file in story order; re-running changes nothing (each import is idempotent)."""
+    from songclear.app.imports import import_table
+
+    return [import_table(db, demo_file(s.file), kind=s.kind, recorded_at=s.recorded_at) for s in STEPS]

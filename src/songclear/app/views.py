@@ -1,0 +1,113 @@
+"""JSON views of results, shared by the CLI's --json and the API, so both speak the same shapes.
+
+Every field named here is documented in docs/cli.md (a test checks it).
+"""
+
+from __future__ import annotations
+
+from songclear.app.audit_run import AuditRun
+from songclear.app.imports import ImportOutcome
+from songclear.domain.audit import StatusChange
+from songclear.domain.catalogue import LibraryTrack
+from songclear.domain.clearance import ClearanceDecision, Status
+from songclear.domain.grants import DEFAULT_TZ, local_date
+from songclear.domain.ledger import Ledger
+from songclear.domain.rules import ClearanceQuery
+
+
+def query_view(q: ClearanceQuery) -> dict:
+    return {
+        "at": q.at.isoformat(),
+        "territory": q.territory,
+        "use": q.use,
+        "commercial_model": q.commercial_model,
+        "expiring_days": q.expiring_days,
+    }
+
+
+def decision_view(
+    d: ClearanceDecision, track: LibraryTrack | None = None, ledger: Ledger | None = None
+) -> dict:
+    out = {
+        "track": d.track,
+        "status": d.status.value,
+        "recording": d.recording,
+        "licensor": d.licensor,
+        "chains": [
+            {
+                "right": c.right.value,
+                "subject": c.subject,
+                "grants": list(c.grant_ids),
+                "parties": _chain_parties(c.grant_ids, ledger) if ledger else None,
+                "last_day": _last_day(c.ends),
+            }
+            for c in d.chains
+        ],
+        "reasons": [{"code": r.code, "message": r.message, "grant": r.grant_id} for r in d.reasons],
+        "last_day": d.last_day.isoformat() if d.last_day else None,
+        "notice": d.notice,
+        "identity_source": d.identity_source,
+        "explanation": d.explain(),
+    }
+    if track is not None:
+        out["title"], out["artist"], out["availability"] = track.title, track.artist, track.availability.value
+    return out
+
+
+def _last_day(end) -> str | None:
+    from datetime import timedelta
+
+    return None if end is None else local_date(end - timedelta(microseconds=1), DEFAULT_TZ).isoformat()
+
+
+def _chain_parties(grant_ids, ledger: Ledger) -> list[str]:
+    grants = [ledger.grants[g] for g in grant_ids if g in ledger.grants]
+    if not grants:
+        return []
+    return [ledger.party_name(grants[0].licensor)] + [ledger.party_name(g.licensee) for g in grants]
+
+
+def change_view(c: StatusChange) -> dict:
+    return {
+        "track": c.track,
+        "before": c.before.value if c.before else None,
+        "after": c.after.value if c.after else None,
+        "before_reason": c.before_reason,
+        "after_reason": c.after_reason,
+    }
+
+
+def audit_view(run: AuditRun, *, with_decisions: bool = False) -> dict:
+    out = {
+        "platform": run.platform,
+        "platform_name": run.platform_name,
+        "day": run.at_day.isoformat(),
+        "query": query_view(run.query),
+        "known_at": run.known_at.isoformat() if run.known_at else None,
+        "summary": run.summary.as_dict(),
+        "takedown": [
+            {"track": d.track, "title": _title(run, d.track), "reason": d.explain()}
+            for d in run.decisions
+            if d.status in (Status.UNCLEARED, Status.BUFFER)
+        ],
+        "timeline": [
+            {"day": p.day.isoformat(), "counts": {s.value: n for s, n in p.counts.items()}}
+            for p in run.timeline
+        ],
+        "changes_vs_now": [change_view(c) for c in run.changes_vs_now]
+        if run.changes_vs_now is not None
+        else None,
+        "elapsed_s": round(run.elapsed_s, 3),
+    }
+    if with_decisions:
+        out["decisions"] = [decision_view(d, run.tracks.get(d.track)) for d in run.decisions]
+    return out
+
+
+def _title(run: AuditRun, key: str) -> str | None:
+    t = run.tracks.get(key)
+    return t.title if t else None
+
+
+def import_view(outcomes: list[ImportOutcome]) -> dict:
+    return {"imports": [o.as_dict() for o in outcomes], "ok": True}

@@ -1,0 +1,67 @@
+"""The ``songclear`` command line. Every command takes ``--json``; errors map to exit codes in ``main()`` only."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+import typer
+
+from songclear.cli import audit_cmds, ledger_cmds
+from songclear.cli.state import State
+from songclear.errors import SongclearError
+
+app = typer.Typer(
+    name="songclear",
+    help="Music-copyright compliance: rights ledger, clearance audit, content identification.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: str = typer.Option(
+        None, "--db", envvar="SONGCLEAR_DB", help="Database URL (default sqlite:///songclear.db)."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+) -> None:
+    ctx.obj = State(db_url=db or "sqlite:///songclear.db", debug=debug)
+
+
+ledger_cmds.register(app)
+audit_cmds.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: the one place where exceptions become output and exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args
+    debug = "--debug" in args or os.environ.get("SONGCLEAR_DEBUG") == "1"
+    try:
+        code = app(args=args, prog_name="songclear", standalone_mode=False)
+    except SongclearError as e:
+        if debug:
+            raise
+        _report(as_json, type(e).__name__, e.title, e.message, e.exit_code)
+        sys.exit(e.exit_code)
+    except click.exceptions.ClickException as e:
+        if as_json:
+            _report(True, "UsageError", "Usage error", e.format_message(), e.exit_code)
+        else:
+            e.show()
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _report(as_json: bool, kind: str, title: str, message: str, exit_code: int) -> None:
+    if as_json:
+        error = {"type": kind, "title": title, "message": message, "exit_code": exit_code}
+        print(json.dumps({"error": error}, ensure_ascii=False))
+    print(f"error: {message}", file=sys.stderr)

@@ -1,0 +1,93 @@
+"""``songclear demo``: build the 2015 world, audit it at three dates, write the reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from songclear.cli.output import STATUS_STYLE, console, emit_json
+from songclear.domain.clearance import Status
+
+
+def demo_cmd(
+    ctx: typer.Context,
+    out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the reports."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Replay the 2015 story: import the demo ledger, audit each platform before the notice, in the buffer and
+    after the deadline, and write the HTML and CSV reports."""
+    from songclear.app.audit import explain_track, make_query, run_audit
+    from songclear.app.demo import DEMO_DAYS, DEMO_PLATFORMS, KNOWN_BEFORE_AMENDMENT, STEPS, load_demo
+    from songclear.app.views import audit_view, decision_view
+    from songclear.cli.audit_cmds import write_reports
+    from songclear.store.repository import LedgerRepository
+
+    db = ctx.obj.database()
+    outcomes = load_demo(db)
+    runs = {}
+    with db.session() as session:
+        repo = LedgerRepository(session)
+        for platform in DEMO_PLATFORMS:
+            for day in DEMO_DAYS:
+                runs[platform, day] = run_audit(repo, platform=platform, day=day, query=make_query(day))
+        last = DEMO_DAYS[-1]
+        then = run_audit(
+            repo, platform="qq", day=last, query=make_query(last), known_at=KNOWN_BEFORE_AMENDMENT
+        )
+        chain_track, chain_decision, ledger = explain_track(
+            repo, platform="netease", track_id="ne-001", query=make_query(last)
+        )
+    written = []
+    for platform in DEMO_PLATFORMS:
+        run = runs[platform, last]
+        written += write_reports(
+            run, out / f"audit-{platform}-{last}.csv", out / f"audit-{platform}-{last}.html"
+        )
+    written += write_reports(
+        then, None, out / f"audit-qq-{last}-as-known-{KNOWN_BEFORE_AMENDMENT:%Y-%m-%d}.html"
+    )
+
+    if json_:
+        emit_json(
+            {
+                "imports": [o.as_dict() for o in outcomes],
+                "audits": [audit_view(r) for r in runs.values()],
+                "as_known_at": audit_view(then),
+                "explained": decision_view(chain_decision, chain_track, ledger),
+                "written": written,
+            }
+        )
+        return
+    for step, o in zip(STEPS, outcomes, strict=True):
+        state = "already imported" if o.already_imported else f"{o.added} facts"
+        console.print(f"[dim]{step.recorded_at:%Y-%m-%d}[/] {step.what}: {state}")
+    table = Table(title="Library status through the 2015 NCAC order (CN, Stream)")
+    table.add_column("platform")
+    table.add_column("day")
+    for s in Status:
+        table.add_column(s.value, justify="right", style=STATUS_STYLE[s])
+    table.add_column("a stop notice removes", justify="right")
+    for (_platform, day), run in runs.items():
+        c = run.summary.counts
+        table.add_row(
+            run.platform_name,
+            str(day),
+            *(str(c.get(s, 0)) for s in Status),
+            f"{run.summary.removal_share:.0%}",
+        )
+    console.print(table)
+    console.print(
+        f"\n[bold]A sublicence chain[/] ({chain_track.title}, NetEase, {last}): {chain_decision.explain()}"
+    )
+    console.print(
+        f"[bold]As known at {KNOWN_BEFORE_AMENDMENT:%Y-%m-%d}[/], QQ Music on {last}: "
+        f"{len(then.changes_vs_now or [])} decisions changed after a backdated amendment was recorded:"
+    )
+    for c in (then.changes_vs_now or [])[:5]:
+        console.print(f"  {c.track}: {c.before.value} then -> {c.after.value} now ({c.after_reason})")
+    console.print("\nReports written:")
+    for path in written:
+        console.print(f"  {path}")
+    console.print(f"Open [bold]{out / f'audit-netease-{last}.html'}[/] in a browser.")

@@ -1,0 +1,135 @@
+"""Commands that build the ledger: database migrations and imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from songclear.cli.output import console, emit_json, parse_instant
+from songclear.errors import InputError, SongclearError
+
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import CSV/JSON tables and DDEX ERN messages (one transaction per file).", no_args_is_help=True
+)
+ledger_app = typer.Typer(help="Look at the ledger.", no_args_is_help=True)
+
+JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
+RECORDED_AT = typer.Option(
+    None,
+    "--recorded-at",
+    help="When the ledger learns these facts (ISO date-time, UTC if naive; default now). "
+    "Set it only to replay history, e.g. in the demo.",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+    app.add_typer(import_app, name="import")
+    app.add_typer(ledger_app, name="ledger")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context, json_: bool = JSON) -> None:
+    """Create or migrate the database schema to the newest revision."""
+    db = ctx.obj.database()
+    db.upgrade()
+    payload = {
+        "url": db.safe_url if hasattr(db, "safe_url") else ctx.obj.db_url.split("@")[-1],
+        "revision": db.revision(),
+    }
+    emit_json(payload) if json_ else console.print(f"database at revision [bold]{payload['revision']}[/]")
+
+
+def _run_imports(ctx: typer.Context, files: list[Path], json_: bool, one) -> None:
+    """Import each file in its own transaction; stop at the first file that fails (earlier files stay applied)."""
+    from songclear.app.views import import_view
+
+    db = ctx.obj.database()
+    outcomes = []
+    for path in files:
+        try:
+            outcomes.append(one(db, path))
+        except SongclearError:
+            if outcomes and not json_:
+                console.print(f"[dim]{len(outcomes)} earlier file(s) were applied before this error.[/]")
+            raise
+    if json_:
+        emit_json(import_view(outcomes))
+        return
+    for o in outcomes:
+        state = "already imported" if o.already_imported else f"{o.added} added, {o.unchanged} unchanged"
+        console.print(f"[green]ok[/] {o.source} ({o.kind}, {o.rows} rows): {state}")
+        for note in o.notes:
+            console.print(f"   [yellow]note[/] {note}")
+
+
+@import_app.command("table")
+def import_table_cmd(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="CSV or JSON files."),
+    kind: str = typer.Option(
+        None, "--kind", help="parties|recordings|works|grants|notices|library (default: from the header)."
+    ),
+    recorded_at: str = RECORDED_AT,
+    json_: bool = JSON,
+) -> None:
+    """Import CSV/JSON tables of parties, recordings, works, grants, notices or library tracks."""
+    from songclear.app.imports import import_table
+
+    when = parse_instant(recorded_at, "--recorded-at") if recorded_at else ctx.obj.now()
+    _run_imports(ctx, files, json_, lambda db, p: import_table(db, p, kind=kind, recorded_at=when))
+
+
+@import_app.command("ddex")
+def import_ddex_cmd(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="DDEX ERN XML messages, applied in the order given."),
+    party: list[str] = typer.Option(
+        [], "--party", help="Map a DDEX party id to a ledger party id: DPID=party."
+    ),
+    recorded_at: str = RECORDED_AT,
+    json_: bool = JSON,
+) -> None:
+    """Import DDEX ERN 3.8/4.x NewReleaseMessages and PurgeReleaseMessages: deals become grants."""
+    from songclear.app.imports import import_ddex
+
+    mapping = {}
+    for item in party:
+        if "=" not in item:
+            raise InputError(f"--party expects DPID=party, got {item!r}")
+        k, v = item.split("=", 1)
+        mapping[k.strip()] = v.strip()
+    when = parse_instant(recorded_at, "--recorded-at") if recorded_at else ctx.obj.now()
+    _run_imports(ctx, files, json_, lambda db, p: import_ddex(db, p, recorded_at=when, party_ids=mapping))
+
+
+@ledger_app.command("stats")
+def ledger_stats(
+    ctx: typer.Context,
+    known_at: str = typer.Option(None, "--as-known-at", help="Count the ledger as known at this time."),
+    json_: bool = JSON,
+) -> None:
+    """Counts of parties, recordings, works, grants, notices and library tracks per platform."""
+    from songclear.store.repository import LedgerRepository
+
+    when = parse_instant(known_at, "--as-known-at") if known_at else None
+    with ctx.obj.database().session() as session:
+        repo = LedgerRepository(session)
+        ledger = repo.load_ledger(when)
+        payload = {
+            "known_at": when.isoformat() if when else None,
+            "parties": len(ledger.parties),
+            "recordings": len(ledger.recordings),
+            "works": len(ledger.works),
+            "grants": len(ledger.grants),
+            "sublicences": sum(1 for g in ledger.grants.values() if g.parent),
+            "notices": len(ledger.notices),
+            "tracks": {p: repo.count_tracks(p, known_at=when) for p in repo.platforms()},
+        }
+    if json_:
+        emit_json(payload)
+        return
+    for k, v in payload.items():
+        console.print(f"{k:>12}: {v}")

@@ -1,0 +1,68 @@
+"""Printing: JSON for machines (--json), Rich tables for people."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from rich.console import Console
+from rich.table import Table
+
+from songclear.domain.clearance import Status
+
+# Not a terminal (CI logs, pipes): a wide fixed width rather than Rich's 80 columns.
+_probe = Console()
+console = _probe if _probe.is_terminal else Console(width=140)
+STATUS_STYLE = {
+    Status.CLEARED: "green",
+    Status.EXPIRING: "yellow",
+    Status.CONFLICT: "magenta",
+    Status.BUFFER: "blue",
+    Status.UNCLEARED: "red",
+}
+
+
+def emit_json(payload: dict) -> None:
+    print(json.dumps(payload, ensure_ascii=False, indent=2, default=_default))
+
+
+def _default(o):
+    if isinstance(o, datetime | date):
+        return o.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def parse_day(text: str, flag: str) -> date:
+    from songclear.errors import InputError
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{flag} expects a date YYYY-MM-DD, got {text!r}") from None
+
+
+def parse_instant(text: str, flag: str) -> datetime:
+    """An ISO date or date-time; naive values are UTC (the ledger records in UTC)."""
+    from datetime import UTC
+
+    from songclear.errors import InputError
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"{flag} expects an ISO date-time such as 2015-11-20T00:00:00+08:00, got {text!r}"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def status_table(title: str, counts: dict[str, int], total: int) -> Table:
+    table = Table(title=title)
+    table.add_column("status")
+    table.add_column("tracks", justify="right")
+    table.add_column("share", justify="right")
+    for s in Status:
+        n = counts.get(s.value, 0)
+        table.add_row(f"[{STATUS_STYLE[s]}]{s.value}[/]", str(n), f"{(n / total if total else 0):.1%}")
+    table.add_row("[bold]total[/]", str(total), "")
+    return table

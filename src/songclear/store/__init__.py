@@ -1,0 +1,6 @@
+"""Storage: the bitemporal ledger in SQLite or PostgreSQL (SQLAlchemy Core tables, Alembic migrations)."""
+
+from songclear.store.database import Database
+from songclear.store.repository import ImportRecord, LedgerRepository, RecordCounts
+
+__all__ = ["Database", "ImportRecord", "LedgerRepository", "RecordCounts"]

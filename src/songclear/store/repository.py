@@ -1,0 +1,287 @@
+"""The ledger repository: append-only, bitemporal persistence of domain facts over one session (transaction).
+
+Recording a fact compares it with the current version of its key: equal -> nothing is written (re-importing a
+file changes nothing); different or new -> a version is appended at ``recorded_at`` and the previous one gets
+``superseded_at = recorded_at``. Reading 'as known at T' picks, per key, the version with
+``recorded_at <= T < superseded_at``. Bulk paths use Core statements in batches (one IN-lookup and one
+executemany per batch) and build domain objects straight from rows: no ORM identity map, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from songclear.domain.catalogue import LibraryTrack, Party, Recording, Work
+from songclear.domain.grants import Grant
+from songclear.domain.ledger import Ledger
+from songclear.domain.notices import Notice
+from songclear.domain.releases import ReleaseDeals
+from songclear.errors import InputError, LedgerIntegrityError, NotFound
+from songclear.store import tables
+from songclear.store.rows import CODECS, Codec, Fact, Memo, codec_for, utc
+
+LOOKUP_BATCH = 5_000  # keys per current-version lookup: well under SQLite's 32 766 bound parameters
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCounts:
+    added: int = 0  # new versions written (new keys and changed facts)
+    unchanged: int = 0  # facts equal to their current version: nothing written
+
+    def __add__(self, other: RecordCounts) -> RecordCounts:
+        return RecordCounts(self.added + other.added, self.unchanged + other.unchanged)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"added": self.added, "unchanged": self.unchanged}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    id: int
+    source: str
+    sha256: str
+    kind: str
+    recorded_at: datetime
+    counts: dict[str, int]
+
+
+def _instant(value: datetime | None, name: str) -> datetime | None:
+    try:
+        return utc(value)
+    except ValueError:
+        raise InputError(
+            f"{name} {value!r} has no time zone: give an instant such as 2015-07-31T00:00+08:00"
+        ) from None
+
+
+def _visible(table: Table, known_at: datetime | None) -> ColumnElement[bool]:
+    """The versions current 'as known at' ``known_at`` (None: now)."""
+    if known_at is None:
+        return table.c.superseded_at.is_(None)
+    return and_(
+        table.c.recorded_at <= known_at,
+        or_(table.c.superseded_at.is_(None), table.c.superseded_at > known_at),
+    )
+
+
+class LedgerRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- writing ------------------------------------------------------------------------------------------------
+
+    def record(
+        self, facts: Iterable[Fact], *, recorded_at: datetime, import_id: int | None = None
+    ) -> RecordCounts:
+        """Append a version for each fact that is new or differs from its current version (see module doc)."""
+        at = _instant(recorded_at, "recorded_at")
+        assert at is not None
+        pending: dict[Codec, dict[tuple, tuple]] = {}
+        counts = RecordCounts()
+        for fact in facts:
+            codec = codec_for(fact)
+            batch = pending.setdefault(codec, {})
+            key = codec.key_of(fact)
+            if key in batch:  # the same key twice: apply the first before comparing the second
+                counts += self._write(codec, batch, at, import_id)
+                batch.clear()
+            row = codec.encode(fact)
+            batch[key] = tuple(row[c] for c in codec.columns)
+            if len(batch) >= LOOKUP_BATCH:
+                counts += self._write(codec, batch, at, import_id)
+                batch.clear()
+        for codec, batch in pending.items():
+            if batch:
+                counts += self._write(codec, batch, at, import_id)
+        return counts
+
+    def _write(
+        self, codec: Codec, batch: dict[tuple, tuple], at: datetime, import_id: int | None
+    ) -> RecordCounts:
+        current = self._current(codec, list(batch))
+        superseded: list[int] = []
+        inserts: list[dict[str, Any]] = []
+        names = codec.columns
+        for key, values in batch.items():
+            cur = current.get(key)
+            if cur is not None:
+                version_id, cur_recorded, cur_values = cur
+                if cur_values == values:
+                    continue
+                if cur_recorded > at:
+                    raise LedgerIntegrityError(
+                        f"{codec.kind} {'/'.join(key)} has a version recorded at {cur_recorded.isoformat()}; "
+                        f"a change cannot be recorded earlier, at {at.isoformat()}"
+                    )
+                superseded.append(version_id)
+            row = dict(zip(names, values, strict=True))
+            row["recorded_at"] = at
+            row["import_id"] = import_id
+            inserts.append(row)
+        table = codec.table
+        if superseded:  # before the insert: the current-version index is unique
+            self.session.execute(update(table).where(table.c.id.in_(superseded)).values(superseded_at=at))
+        if inserts:
+            self.session.execute(insert(table), inserts)
+        return RecordCounts(added=len(inserts), unchanged=len(batch) - len(inserts))
+
+    def _current(self, codec: Codec, keys: list[tuple]) -> dict[tuple, tuple[int, datetime, tuple]]:
+        """Current versions of ``keys``: key -> (version id, recorded_at, fact column values)."""
+        table = codec.table
+        cols = [table.c[c] for c in codec.columns]
+        key_at = [codec.columns.index(c) for c in codec.key]
+        base = select(table.c.id, table.c.recorded_at, *cols).where(table.c.superseded_at.is_(None))
+        if len(key_at) == 1:
+            queries = [base.where(table.c[codec.key[0]].in_([k[0] for k in keys]))]
+        else:  # (platform, track_id): one IN-list per platform
+            by_first: dict[Any, list[Any]] = {}
+            for k in keys:
+                by_first.setdefault(k[0], []).append(k[1])
+            first, second = (table.c[c] for c in codec.key)
+            queries = [base.where(first == f, second.in_(rest)) for f, rest in by_first.items()]
+        out: dict[tuple, tuple[int, datetime, tuple]] = {}
+        for q in queries:
+            for row in self.session.execute(q):
+                values = tuple(row[2:])
+                out[tuple(values[i] for i in key_at)] = (row[0], row[1], values)
+        return out
+
+    def begin_import(self, source: str, sha256: str, kind: str, recorded_at: datetime) -> int:
+        """Register an import (a file) and return its id, to pass to ``record(import_id=...)``."""
+        at = _instant(recorded_at, "recorded_at")
+        stmt = insert(tables.imports).values(
+            source=source, sha256=sha256, kind=kind, recorded_at=at, counts="{}"
+        )
+        return int(self.session.execute(stmt.returning(tables.imports.c.id)).scalar_one())
+
+    def finish_import(self, import_id: int, counts: Mapping[str, int]) -> None:
+        """Store what an import changed, e.g. ``RecordCounts.as_dict()``."""
+        stmt = (
+            update(tables.imports)
+            .where(tables.imports.c.id == import_id)
+            .values(counts=json.dumps(dict(counts)))
+        )
+        self.session.execute(stmt)
+
+    def find_import(self, sha256: str, kind: str) -> ImportRecord | None:
+        """The latest import of a file with this content and kind, if any."""
+        t = tables.imports
+        stmt = select(t).where(t.c.sha256 == sha256, t.c.kind == kind).order_by(t.c.id.desc()).limit(1)
+        row = self.session.execute(stmt).mappings().first()
+        if row is None:
+            return None
+        return ImportRecord(
+            id=row["id"], source=row["source"], sha256=row["sha256"], kind=row["kind"],
+            recorded_at=row["recorded_at"], counts=json.loads(row["counts"]),
+        )  # fmt: skip
+
+    # -- reading ------------------------------------------------------------------------------------------------
+
+    def _select(self, kind: type, known_at: datetime | None, *where: ColumnElement[bool]):
+        codec = CODECS[kind]
+        t = codec.table
+        cols = [t.c[c] for c in codec.columns]
+        return codec, select(*cols, t.c.recorded_at).where(_visible(t, known_at), *where)
+
+    def _load(self, kind: type, known_at: datetime | None, memo: Memo, *where: ColumnElement[bool]) -> list:
+        codec, stmt = self._select(kind, known_at, *where)
+        return [codec.decode(r, memo) for r in self.session.execute(stmt).mappings()]
+
+    def load_ledger(self, known_at: datetime | None = None) -> Ledger:
+        """The ledger as known at ``known_at`` (None: as known now)."""
+        at = _instant(known_at, "known_at")
+        memo = Memo()
+        return Ledger.build(
+            parties=self._load(Party, at, memo),
+            recordings=self._load(Recording, at, memo),
+            works=self._load(Work, at, memo),
+            grants=self._load(Grant, at, memo),
+            notices=self._load(Notice, at, memo),
+            known_at=at,
+        )
+
+    def _track_filter(self, platform: str | None) -> tuple[ColumnElement[bool], ...]:
+        return (tables.library_tracks.c.platform == platform,) if platform is not None else ()
+
+    def iter_tracks(
+        self, platform: str | None = None, *, known_at: datetime | None = None, batch: int = 20_000
+    ) -> Iterator[LibraryTrack]:
+        """Stream library tracks in (platform, track_id) order; a server-side cursor keeps memory flat."""
+        at = _instant(known_at, "known_at")
+        t = tables.library_tracks
+        codec, stmt = self._select(LibraryTrack, at, *self._track_filter(platform))
+        stmt = stmt.order_by(t.c.platform, t.c.track_id)
+        memo = Memo()
+        result = self.session.execute(stmt, execution_options={"yield_per": batch})
+        for part in result.mappings().partitions():
+            for r in part:
+                yield codec.decode(r, memo)
+
+    def count_tracks(self, platform: str | None = None, known_at: datetime | None = None) -> int:
+        t = tables.library_tracks
+        at = _instant(known_at, "known_at")
+        stmt = select(func.count()).select_from(t).where(_visible(t, at), *self._track_filter(platform))
+        return int(self.session.execute(stmt).scalar_one())
+
+    def get_track(self, platform: str, track_id: str, known_at: datetime | None = None) -> LibraryTrack:
+        t = tables.library_tracks
+        found = self._load(
+            LibraryTrack,
+            _instant(known_at, "known_at"),
+            Memo(),
+            t.c.platform == platform,
+            t.c.track_id == track_id,
+        )
+        if not found:
+            raise NotFound(f"no library track {platform}/{track_id}{_as_known(known_at)}")
+        return found[0]
+
+    def platforms(self) -> list[str]:
+        """Platforms with at least one current library track, sorted."""
+        t = tables.library_tracks
+        stmt = select(t.c.platform).where(t.c.superseded_at.is_(None)).distinct().order_by(t.c.platform)
+        return list(self.session.execute(stmt).scalars())
+
+    def get_release_deals(self, key: str) -> ReleaseDeals | None:
+        found = self._load(ReleaseDeals, None, Memo(), tables.release_deals.c.release_key == key)
+        return found[0] if found else None
+
+    def current_grants_by_ids(self, ids: Iterable[str]) -> dict[str, Grant]:
+        """The current version of each of ``ids`` that exists (missing ids are simply absent)."""
+        wanted = sorted(set(ids))
+        memo = Memo()
+        out: dict[str, Grant] = {}
+        for i in range(0, len(wanted), LOOKUP_BATCH):
+            chunk = wanted[i : i + LOOKUP_BATCH]
+            out.update((g.id, g) for g in self._load(Grant, None, memo, tables.grants.c.grant_id.in_(chunk)))
+        return out
+
+    def get_grant(self, grant_id: str, known_at: datetime | None = None) -> Grant:
+        found = self._load(
+            Grant, _instant(known_at, "known_at"), Memo(), tables.grants.c.grant_id == grant_id
+        )
+        if not found:
+            raise NotFound(f"no grant {grant_id}{_as_known(known_at)}")
+        return found[0]
+
+    def list_parties(self, known_at: datetime | None = None) -> list[Party]:
+        return sorted(self._load(Party, _instant(known_at, "known_at"), Memo()), key=lambda p: p.id)
+
+    def get_recording(self, isrc: str, known_at: datetime | None = None) -> Recording:
+        found = self._load(
+            Recording, _instant(known_at, "known_at"), Memo(), tables.recordings.c.isrc == isrc
+        )
+        if not found:
+            raise NotFound(f"no recording {isrc}{_as_known(known_at)}")
+        return found[0]
+
+
+def _as_known(known_at: datetime | None) -> str:
+    return f" as known at {known_at.isoformat()}" if known_at is not None else ""

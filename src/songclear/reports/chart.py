@@ -24,6 +24,10 @@ _STACK = (Status.CLEARED, Status.EXPIRING, Status.CONFLICT, Status.BUFFER, Statu
 _MARKER_STYLE = {"issued": "#555555", "deadline": "#000000", "buffer end": "#0b2f6b"}
 
 
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _f(x: float) -> str:
     return f"{x:.1f}"
 
@@ -68,9 +72,9 @@ def _notice_dates(notices: Sequence[Notice]) -> list[tuple[str, str, date]]:
     return out
 
 
-def timeline_svg(points: Sequence[TimelinePoint], notices: Sequence[Notice] = (), *, width: int = 780) -> str:
+def timeline_svg(points: Sequence[TimelinePoint], notices: Sequence[Notice] = (), *, width: int = 800) -> str:
     """Stacked bars of library status counts per timeline day, with each notice's dates as vertical markers."""
-    height, left, right, top, bottom = 360, 56, 190, 64, 78
+    height, left, right, top, bottom = 360, 56, 200, 64, 78
     title = "Library status week by week"
     out = _open(width, height, title)
     if not points:
@@ -132,27 +136,33 @@ def timeline_svg(points: Sequence[TimelinePoint], notices: Sequence[Notice] = ()
     out.append("</g>")
 
     shown = [(kind, nid, d) for kind, nid, d in _notice_dates(notices) if d0 <= d.toordinal() <= d1]
+    several = len({nid for _, nid, _ in shown}) > 1
     for j, (kind, nid, d) in enumerate(shown):
         x = _f(x_of(d))
         colour = _MARKER_STYLE[kind]
         # Short labels over the plot, staggered so close dates stay readable; the legend spells them out.
+        label = f"{_clip(nid, 14)} {kind}" if several else kind
         out.append(
             f"<g class='marker' data-kind={quoteattr(kind)} data-notice={quoteattr(nid)} data-day='{d.isoformat()}'>"
             f"<line x1='{x}' y1='{top - 2}' x2='{x}' y2='{top + ph}' stroke='#ffffff' stroke-width='4'/>"
             f"<line x1='{x}' y1='{top - 2}' x2='{x}' y2='{top + ph}' stroke='{colour}' stroke-width='2' "
             f"stroke-dasharray='6 3'/>"
-            f"<text x='{x}' y='{top - 6 - 12 * (j % 2)}' text-anchor='middle' fill='{colour}'>"
-            f"{escape(f'{nid} {kind}')}</text></g>"
+            f"<text x='{x}' y='{top - 6 - 12 * (j % 2)}' text-anchor='middle' fill='{colour}'>{escape(label)}</text>"
+            f"</g>"
         )
     out += _legend(left + pw + 16, top + 8)
-    ly = top + 8 + len(_STACK) * 18 + 10
-    for i, (kind, nid, d) in enumerate(shown):
-        yy, colour = ly + i * 18, _MARKER_STYLE[kind]
-        out.append(
-            f"<line x1='{left + pw + 16}' y1='{yy + 6}' x2='{left + pw + 28}' y2='{yy + 6}' stroke='{colour}' "
-            f"stroke-width='2' stroke-dasharray='4 2'/>"
-            f"<text x='{left + pw + 34}' y='{yy + 10}'>{escape(f'{nid} {kind} {d.isoformat()}')}</text>"
-        )
+    yy = top + 8 + len(_STACK) * 18 + 8
+    lx = left + pw + 16
+    for nid in dict.fromkeys(nid for _, nid, _ in shown):
+        out.append(f"<text x='{lx}' y='{yy + 10}' font-weight='bold'>{escape(_clip(nid, 26))}</text>")
+        yy += 16
+        for kind, _, d in (m for m in shown if m[1] == nid):
+            colour = _MARKER_STYLE[kind]
+            out.append(
+                f"<line x1='{lx}' y1='{yy + 6}' x2='{lx + 12}' y2='{yy + 6}' stroke='{colour}' stroke-width='2' "
+                f"stroke-dasharray='4 2'/><text x='{lx + 18}' y='{yy + 10}'>{kind} {d.isoformat()}</text>"
+            )
+            yy += 16
     out.append("</svg>")
     return "\n".join(out)
 

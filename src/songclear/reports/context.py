@@ -189,7 +189,8 @@ def report_context(
     run: AuditRun, *, grant_parties: GrantParties | None = None, row_limit: int | None = 2000
 ) -> dict:
     """Everything the audit report shows, JSON-able and deterministic (no clock, no elapsed time)."""
-    parties = grant_parties or {}
+    # An AuditRun that carries its chains' party names (``grant_parties``) needs no argument here.
+    parties = grant_parties if grant_parties is not None else getattr(run, "grant_parties", None) or {}
     rows = [_row(run, d, parties) for d in run.decisions]
     by_track = {r["track"]: r for r in rows}
     takedown = [by_track[k] for k in run.summary.takedown if k in by_track]

@@ -48,7 +48,7 @@ CASES = [
     (GRANTS, GOOD_GRANT, "G2,L,P,master;sync,listed,CNA011500001,,Stream,,CN,2015-01-01,,,no", "rights",
      "expected one of master, composition"),
     (GRANTS, GOOD_GRANT, "G2,L,P,master,everything,CNA011500001,,Stream,,CN,2015-01-01,,,no", "scope",
-     "catalogue or listed"),
+     "expected one of catalogue, listed"),
     (GRANTS, GOOD_GRANT, "G2,L,P,master,listed,,,Stream,,CN,2015-01-01,,,no", "scope", "must list"),
     (GRANTS, GOOD_GRANT, "G2,L,P,master,catalogue,CNA011500001,,Stream,,CN,2015-01-01,,,no", "recordings",
      "catalogue grant"),

@@ -1,9 +1,8 @@
 """The columns of each tabular kind: name, type, whether required, and how a cell becomes a domain value.
 
-A cell arrives as CSV text or as a JSON value (string, number, boolean, list, null). Parsers take a non-empty cell
-and return the typed value or raise ``ValueError`` / ``InvalidIdentifier``; ``tabular.py`` adds file, line and
-column. Builders turn one row of typed values into a frozen domain record and check what spans several columns.
-docs/import.md documents every column listed here (a test keeps the two in step).
+A cell is CSV text or a JSON value. Parsers take a non-empty cell and return the typed value or raise ValueError /
+InvalidIdentifier (``tabular.py`` adds file, line and column). Builders turn a row of typed values into a domain
+record and check what spans columns. docs/import.md documents every column here (a test keeps them in step).
 """
 
 from __future__ import annotations
@@ -25,7 +24,11 @@ from songclear.domain.vocabulary import PartyKind, Right, normalise_model, norma
 
 LIST_SEP = ";"  # multi-valued CSV cells: 'Jay Chou;Lara Fabian'
 TERRITORY_SEP = " "  # territory CSV cells: 'CN HK' or 'Worldwide -TW'
-SCOPES = ("catalogue", "listed")
+
+
+class Scope(enum.StrEnum):
+    CATALOGUE = "catalogue"  # the licensor's whole catalogue (a sublicence: whatever its parent covers)
+    LISTED = "listed"  # only the recordings and works the row lists
 
 
 class RowError(ValueError):
@@ -160,15 +163,7 @@ def excluded_codes(raw: Any) -> frozenset[str]:
 
 
 def _as_text(normalise: Callable[[str], str]) -> Callable[[Any], str]:
-    """A domain normaliser that expects text, made safe for JSON numbers and lists."""
     return lambda raw: normalise(text(raw))
-
-
-def scope(raw: Any) -> str:
-    value = text(raw).lower()
-    if value not in SCOPES:
-        raise ValueError(f"unknown scope {raw!r}: expected catalogue or listed")
-    return value
 
 
 # -- columns -------------------------------------------------------------------------------------------------------
@@ -191,15 +186,9 @@ def _col(
 
 
 def _many(
-    name: str,
-    parse: Callable[[Any], Any],
-    example: str,
-    *,
-    sep: str = LIST_SEP,
-    into: type = tuple,
-    required: bool = False,
+    name: str, parse: Callable[[Any], Any], example: str, *, into: type = tuple, required: bool = False
 ) -> Column:
-    return Column(name, "list", each(parse, sep, into), required, sep, example)
+    return Column(name, "list", each(parse, LIST_SEP, into), required, LIST_SEP, example)
 
 
 RECORDED_AT = _col("recorded_at", "date-time", instant, "2015-07-08T09:00:00+08:00")
@@ -234,7 +223,7 @@ GRANT_COLUMNS = (
     _col("licensor", "text", text, "L-SONY", required=True),
     _col("licensee", "text", text, "PF-A", required=True),
     _many("rights", choice(Right), "master;composition", into=frozenset, required=True),
-    _col("scope", "enum", scope, "listed", required=True),
+    _col("scope", "enum", choice(Scope), "listed", required=True),
     _many("recordings", normalise_isrc, "CNA011500001;CNA011500002", into=frozenset),
     _many("works", text, "W-QINGTIAN", into=frozenset),
     _many("uses", normalise_use, "Stream;PermanentDownload", into=frozenset, required=True),
@@ -394,9 +383,6 @@ class KindSpec:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
-
-    def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
 
 
 KINDS: dict[str, KindSpec] = {

@@ -7,6 +7,7 @@ ledger learnt it (``recorded_at``), so that 'as known at' audits work on the dem
   catalogue grant to QQ Music, and Silk Road's grant to NetEase that ends 2015-07-20, before the deadline.
 - 2015-06: the three platforms' libraries, with licensed, unlicensed and mislabelled (pirated-pool) tracks.
 - 2015-07-08: the NCAC order, deadline 2015-07-31, tolerated until the buffer ends 2015-10-31.
+- 2015-07-25: Silk Road sends Kuwo a DDEX ERN 4.3 message: 驼铃 may be streamed in CN from 2015-08-01.
 - 2015-10-02: QQ Music sublicenses Jade Dragon's catalogue to NetEase (signed in the buffer).
 - 2016-01-10: a late, backdated amendment: Harbour Lights' grant to QQ Music ended 2015-10-31, not 2016-12-31.
 """
@@ -20,6 +21,8 @@ from pathlib import Path
 
 DEMO_DAYS = (date(2015, 7, 1), date(2015, 8, 15), date(2015, 11, 15))
 DEMO_PLATFORMS = ("qq", "netease", "kuwo")
+# The DDEX party ids of the demo's DDEX message, mapped to ledger parties.
+DEMO_DPIDS = {"PADPIDA2015SILKRDM": "L-SILK", "PADPIDA2015KUWOMUS": "kuwo"}
 # What the ledger knew on the day of the last audit, before the backdated amendment arrived.
 KNOWN_BEFORE_AMENDMENT = datetime(2015, 11, 20, tzinfo=UTC)
 
@@ -42,6 +45,12 @@ STEPS = (
     DemoStep("05_library.csv", "library", datetime(2015, 6, 30, tzinfo=UTC), "three platforms' libraries"),
     DemoStep("06_notices.csv", "notices", datetime(2015, 7, 8, tzinfo=UTC), "the NCAC stop order"),
     DemoStep(
+        "09_silkroad_to_kuwo.ern43.xml",
+        "ddex",
+        datetime(2015, 7, 25, 3, tzinfo=UTC),
+        "Silk Road's DDEX deal to Kuwo",
+    ),
+    DemoStep(
         "07_sublicences.csv", "grants", datetime(2015, 10, 2, tzinfo=UTC), "QQ Music sublicenses to NetEase"
     ),
     DemoStep("08_amendment.csv", "grants", datetime(2016, 1, 10, tzinfo=UTC), "backdated end of a grant"),
@@ -54,6 +63,11 @@ def demo_file(name: str) -> Path:
 
 def load_demo(db) -> list:
     """Import every demo file in story order; re-running changes nothing (each import is idempotent)."""
-    from songclear.app.imports import import_table
+    from songclear.app.imports import import_ddex, import_table
 
-    return [import_table(db, demo_file(s.file), kind=s.kind, recorded_at=s.recorded_at) for s in STEPS]
+    return [
+        import_ddex(db, demo_file(s.file), recorded_at=s.recorded_at, party_ids=DEMO_DPIDS)
+        if s.kind == "ddex"
+        else import_table(db, demo_file(s.file), kind=s.kind, recorded_at=s.recorded_at)
+        for s in STEPS
+    ]

@@ -82,7 +82,7 @@ def import_ddex(
         if repo.find_import(sha, "ddex") is not None:
             outcome.already_imported = True
             return outcome
-        keys = msg.release_keys(party_ids or {})
+        keys = msg.release_keys()
         existing = {k: rd for k in keys if (rd := repo.get_release_deals(k)) is not None}
         old_ids = [gid for rd in existing.values() for gid in rd.grant_ids]
         changes = apply_message(

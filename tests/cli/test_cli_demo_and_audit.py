@@ -1,0 +1,176 @@
+"""The CLI end to end on both backends: the demo world, audits, explanations, diffs, imports that fail whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from clirun import songclear
+
+
+@pytest.fixture
+def demo(db_url, tmp_path, capsys):
+    r = songclear(capsys, "--db", db_url, "demo", "--out", tmp_path / "out", "--json")
+    assert r.code == 0, r.err
+    return r.json()
+
+
+def _counts(payload, platform, day):
+    run = next(a for a in payload["audits"] if a["platform"] == platform and a["day"] == day)
+    return run["summary"]["counts"]
+
+
+def test_demo_replays_2015_through_the_notice(demo, tmp_path):
+    # NetEase: Silk Road's grant lapses before the deadline; the buffer tolerates everything uncleared; after the
+    # buffer only the sublicensed Jade Dragon catalogue (with its composition) is cleared.
+    assert _counts(demo, "netease", "2015-07-01") == {
+        "cleared": 0,
+        "expiring": 3,
+        "conflict": 0,
+        "buffer": 0,
+        "uncleared": 5,
+    }
+    assert _counts(demo, "netease", "2015-08-15")["buffer"] == 8
+    assert _counts(demo, "netease", "2015-11-15")["cleared"] == 3
+    assert _counts(demo, "kuwo", "2015-11-15")["conflict"] == 2
+    explained = demo["explained"]
+    assert explained["status"] == "cleared"
+    assert [c["grants"] for c in explained["chains"]] == [["G-JADE-QQ", "S-QQ-NETEASE"], ["G-PEARL-NETEASE"]]
+    assert explained["chains"][0]["parties"] == ["玉龙唱片", "QQ音乐", "网易云音乐"]
+    changed = {c["track"]: c for c in demo["as_known_at"]["changes_vs_now"]}
+    assert set(changed) == {"qq/qq-005", "qq/qq-006"}
+    assert changed["qq/qq-005"]["before"] == "cleared" and changed["qq/qq-005"]["after"] == "uncleared"
+    for path in demo["written"]:
+        assert Path(path).stat().st_size > 0
+
+
+def test_rerunning_the_demo_changes_nothing(demo, db_url, tmp_path, capsys):
+    again = songclear(capsys, "--db", db_url, "demo", "--out", tmp_path / "out2", "--json").json()
+    assert all(i["already_imported"] for i in again["imports"])
+    assert [a["summary"] for a in again["audits"]] == [a["summary"] for a in demo["audits"]]
+
+
+def test_audit_json_csv_and_html(demo, db_url, tmp_path, capsys):
+    csv_path, html_path = tmp_path / "qq.csv", tmp_path / "qq.html"
+    r = songclear(
+        capsys,
+        "--db",
+        db_url,
+        "audit",
+        "--platform",
+        "qq",
+        "--at",
+        "2015-11-15",
+        "--csv",
+        csv_path,
+        "--html",
+        html_path,
+        "--json",
+        "--decisions",
+    )
+    assert r.code == 0, r.err
+    payload = r.json()
+    assert payload["summary"]["total"] == 9
+    by_track = {d["track"]: d for d in payload["decisions"]}
+    assert by_track["qq/qq-009"]["reasons"][0]["code"] == "unidentified"
+    assert by_track["qq/qq-007"]["status"] == "expiring" and by_track["qq/qq-007"]["last_day"] == "2015-12-10"
+    assert {t["track"] for t in payload["takedown"]} == {"qq/qq-005", "qq/qq-006", "qq/qq-008", "qq/qq-009"}
+    assert csv_path.read_text(encoding="utf-8").count("\n") == 10  # header + 9 tracks
+    assert "<svg" in html_path.read_text(encoding="utf-8")
+
+
+def test_audit_in_another_territory_and_use(demo, db_url, capsys):
+    hk = songclear(
+        capsys,
+        "--db",
+        db_url,
+        "audit",
+        "--platform",
+        "netease",
+        "--at",
+        "2015-11-15",
+        "--territory",
+        "HK",
+        "--json",
+        "--decisions",
+    ).json()
+    status = {d["track"]: d["status"] for d in hk["decisions"]}
+    assert status["netease/ne-007"] == "cleared"  # Harbour Lights licensed NetEase for Hong Kong only
+    dl = songclear(
+        capsys,
+        "--db",
+        db_url,
+        "audit",
+        "--platform",
+        "qq",
+        "--at",
+        "2015-08-15",
+        "--use",
+        "PermanentDownload",
+        "--json",
+        "--decisions",
+    ).json()
+    status = {d["track"]: d["status"] for d in dl["decisions"]}
+    assert status["qq/qq-001"] == "cleared" and status["qq/qq-005"] == "buffer"
+
+
+def test_explain_and_diff(demo, db_url, capsys):
+    r = songclear(
+        capsys, "--db", db_url, "explain", "--track", "netease/ne-004", "--at", "2015-11-15", "--json"
+    )
+    assert r.code == 0
+    assert r.json()["reasons"][0]["message"] == "grant G-SILK-NETEASE ended 2015-07-20"
+    r = songclear(
+        capsys,
+        "--db",
+        db_url,
+        "diff",
+        "--platform",
+        "netease",
+        "--from",
+        "2015-07-01",
+        "--to",
+        "2015-11-15",
+        "--json",
+    )
+    changes = {c["track"]: (c["before"], c["after"]) for c in r.json()["changes"]}
+    assert changes["netease/ne-001"] == ("uncleared", "cleared")
+    assert changes["netease/ne-004"] == ("expiring", "uncleared")
+    assert "netease/ne-007" not in changes
+
+
+def test_errors_are_one_line_with_exit_codes(demo, db_url, capsys):
+    r = songclear(capsys, "--db", db_url, "explain", "--track", "qq/nope", "--at", "2015-11-15")
+    assert r.code == 3 and r.err.startswith("error: ") and "nope" in r.err
+    r = songclear(capsys, "--db", db_url, "audit", "--platform", "qq", "--at", "2015-13-01", "--json")
+    assert r.code == 2 and r.json()["error"]["type"] == "InputError"
+    r = songclear(
+        capsys, "--db", db_url, "audit", "--platform", "qq", "--at", "2015-11-15", "--territory", "ZZ"
+    )
+    assert r.code == 2 and "unknown territory" in r.err
+
+
+BAD_GRANTS = """id,licensor,licensee,rights,scope,recordings,works,uses,commercial_models,territories,start,end,tz,exclusive,sublicensable,parent,issued
+N1,L-JADE,kuwo,master,catalogue,,,Stream,,CN,2016-01-01,,,false,false,,
+N2,L-JADE,kuwo,master,catalogue,,,Stream,,CN XX,2016-01-01,,,false,false,,
+"""
+
+
+def test_a_bad_row_names_file_and_line_and_nothing_of_the_file_is_applied(demo, db_url, tmp_path, capsys):
+    before = songclear(capsys, "--db", db_url, "ledger", "stats", "--json").json()
+    bad = tmp_path / "late_grants.csv"
+    bad.write_text(BAD_GRANTS, encoding="utf-8")
+    r = songclear(capsys, "--db", db_url, "import", "table", bad)
+    assert r.code == 2
+    assert "late_grants.csv" in r.err and "line 3" in r.err and "XX" in r.err
+    assert songclear(capsys, "--db", db_url, "ledger", "stats", "--json").json() == before
+    good = tmp_path / "good_grants.csv"
+    good.write_text(BAD_GRANTS.replace("CN XX", "CN"), encoding="utf-8")
+    first = songclear(capsys, "--db", db_url, "import", "table", good, "--json").json()["imports"][0]
+    assert (first["added"], first["already_imported"]) == (2, False)
+    again = songclear(capsys, "--db", db_url, "import", "table", good, "--json").json()["imports"][0]
+    assert again["already_imported"] and again["added"] == 0
+    assert (
+        songclear(capsys, "--db", db_url, "ledger", "stats", "--json").json()["grants"]
+        == before["grants"] + 2
+    )

@@ -1,6 +1,7 @@
 import json
 
-from conftest import assert_golden
+from report_world import assert_golden
+
 from songclear.reports.context import chain_path, report_context
 
 

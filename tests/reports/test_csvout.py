@@ -1,7 +1,8 @@
 import csv
 import io
 
-from conftest import assert_golden
+from report_world import assert_golden
+
 from songclear.domain.clearance import Status
 from songclear.reports.csvout import DECISION_COLUMNS, SUMMARY_COLUMNS, write_decisions_csv, write_summary_csv
 

@@ -1,6 +1,6 @@
 import lxml.html
+from report_world import HOSTILE_TITLE
 
-from conftest import HOSTILE_TITLE
 from songclear.domain.clearance import Status
 from songclear.reports.context import STATUS_COLOURS
 from songclear.reports.html import render_audit_html
@@ -109,10 +109,12 @@ def test_after_the_buffer_the_takedown_list_holds_uncleared_tracks(run_after_buf
 def test_changed_since_lists_what_the_late_renewal_changed(run_as_known_then):
     doc = _doc(run_as_known_then)
     section = doc.get_element_by_id("changes")
-    assert "Changed since 2015-07-15T00:00:00+00:00 (1)" in _text(section)
+    assert "Changed since 2015-07-15 00:00 UTC (1)" in _text(section)
     assert _tracks(doc, "changes") == ["NE/2"]
     badges = [b.text for b in section.xpath(".//tbody//span[contains(@class, 'badge')]")]
     assert badges == ["expiring", "cleared"]
+    cells = [_text(td) for td in section.xpath(".//tbody/tr/td")]
+    assert cells[2:] == ["expiring (last day 2015-08-15): master: G2", "cleared master: G2"]
 
 
 def test_row_limit_says_the_csv_has_the_rest(run_in_buffer):

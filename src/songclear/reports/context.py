@@ -125,7 +125,7 @@ def _header(run: AuditRun) -> dict:
         "commercial_model": q.commercial_model or "any",
         "expiring_days": q.expiring_days,
         "known_at": run.known_at.isoformat() if run.known_at else None,
-        "known_at_label": run.known_at.isoformat() if run.known_at else "as known now",
+        "known_at_label": f"{run.known_at:%Y-%m-%d %H:%M %Z}" if run.known_at else "as known now",
     }
 
 
@@ -165,6 +165,13 @@ def _licensors(run: AuditRun) -> list[dict]:
     return out
 
 
+def _without_status(reason: str, status: Status | None) -> str:
+    """'cleared: master: G1' -> 'master: G1': the report shows the status as a badge beside the reason."""
+    if status is None or not reason.startswith(status.value):
+        return reason
+    return reason[len(status.value) :].removeprefix(":").strip()
+
+
 def _changes(run: AuditRun) -> list[dict] | None:
     if run.changes_vs_now is None:
         return None
@@ -178,8 +185,8 @@ def _changes(run: AuditRun) -> list[dict] | None:
                 "artist": track.artist if track else "",
                 "then": ch.before.value if ch.before else None,
                 "now": ch.after.value if ch.after else None,
-                "then_reason": ch.before_reason,
-                "now_reason": ch.after_reason,
+                "then_reason": _without_status(ch.before_reason, ch.before),
+                "now_reason": _without_status(ch.after_reason, ch.after),
             }
         )
     return out

@@ -24,6 +24,7 @@ from songclear.domain.rules import ClearanceQuery
 from songclear.domain.territory import normalise_code
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InputError, NotFound
+from songclear.reports.context import grant_parties_from_ledger
 
 # How a track's identity is found. Issue 2: its ISRC; linking and audio matching plug in here later.
 IdentityResolver = Callable[[LibraryTrack], TrackIdentity | None]
@@ -172,6 +173,7 @@ def run_audit(
         timeline=timeline,
         changes_vs_now=changes,
         licensor_names={lic: ledger.party_name(lic) for lic in licensors},
+        grant_parties=grant_parties_from_ledger(ledger, decisions),
         elapsed_s=time.perf_counter() - started,
     )
 

@@ -57,6 +57,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
         sys.exit(130)
+    except Exception as e:  # a bug, not a user error: say so in one line; --debug shows the traceback
+        if debug:
+            raise
+        _report(
+            as_json,
+            "InternalError",
+            "Internal error",
+            f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)",
+            1,
+        )
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -65,12 +65,15 @@ def audit_cmd(
 def write_reports(run, csv_path: Path | None, html_path: Path | None) -> list[str]:
     written = []
     if csv_path is not None:
-        from songclear.reports.csvout import write_decisions_csv
+        from songclear.reports.csvout import write_decisions_csv, write_summary_csv
 
         csv_path.parent.mkdir(parents=True, exist_ok=True)
         with csv_path.open("w", encoding="utf-8", newline="") as out:
             write_decisions_csv(run, out)
-        written.append(str(csv_path))
+        summary_path = csv_path.with_name(csv_path.stem + "-summary.csv")
+        with summary_path.open("w", encoding="utf-8", newline="") as out:
+            write_summary_csv(run, out)
+        written += [str(csv_path), str(summary_path)]
     if html_path is not None:
         from songclear.reports.html import render_audit_html
 

@@ -1,0 +1,107 @@
+"""docs/cli.md documents every command and every field of its --json output (datasette's habit)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from songclear.cli import app
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+
+
+def _commands(group, prefix=""):
+    for name, cmd in sorted(group.commands.items()):
+        full = f"{prefix} {name}".strip()
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, full)
+        else:
+            yield full, cmd
+
+
+COMMANDS = dict(_commands(typer.main.get_command(app)))
+
+
+def section(command: str) -> str:
+    text = DOC.read_text(encoding="utf-8")
+    m = re.search(rf"^### `songclear {re.escape(command)}`\n(.*?)(?=^### |\Z)", text, re.S | re.M)
+    assert m, f"docs/cli.md has no section '### `songclear {command}`'"
+    return m.group(1)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_is_documented_with_its_options(command):
+    body = section(command)
+    for param in COMMANDS[command].params:
+        for opt in getattr(param, "opts", []):
+            if opt.startswith("--"):
+                assert f"`{opt}`" in body, f"option {opt} of '{command}' is not documented"
+    assert "--json" in [o for p in COMMANDS[command].params for o in getattr(p, "opts", [])], (
+        f"'{command}' has no --json"
+    )
+
+
+def json_keys(value, out=None) -> set[str]:
+    out = set() if out is None else out
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.add(k)
+            json_keys(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            json_keys(v, out)
+    return out
+
+
+# Keys that are data, not field names (status names inside counts, dates and track ids as keys).
+DATA_KEYS = re.compile(r"^(cleared|expiring|conflict|buffer|uncleared|L-.*|P-.*|unknown|qq|netease|kuwo)$")
+
+
+def documented_fields(command: str, payload: dict) -> list[str]:
+    body = section(command)
+    return [k for k in sorted(json_keys(payload)) if not DATA_KEYS.match(k) and f"`{k}`" not in body]
+
+
+def test_every_json_field_is_documented(db_url, tmp_path, capsys):
+    from clirun import songclear  # tests/clirun.py
+
+    db = ("--db", db_url)
+    outputs = {
+        "demo": songclear(capsys, *db, "demo", "--out", tmp_path, "--json"),
+        "audit": songclear(
+            capsys,
+            *db,
+            "audit",
+            "--platform",
+            "qq",
+            "--at",
+            "2015-11-15",
+            "--as-known-at",
+            "2015-11-20",
+            "--json",
+            "--decisions",
+            "--html",
+            tmp_path / "a.html",
+        ),
+        "explain": songclear(
+            capsys, *db, "explain", "--track", "netease/ne-001", "--at", "2015-11-15", "--json"
+        ),
+        "diff": songclear(
+            capsys, *db, "diff", "--platform", "qq", "--from", "2015-07-01", "--to", "2015-11-15", "--json"
+        ),
+        "ledger stats": songclear(capsys, *db, "ledger", "stats", "--json"),
+        "db upgrade": songclear(capsys, *db, "db", "upgrade", "--json"),
+        "import table": songclear(
+            capsys, *db, "import", "table", tmp_path / "audit-qq-2015-11-15.csv", "--json"
+        ),
+    }
+    missing = {}
+    for command, result in outputs.items():
+        payload = result.json()
+        if command != "import table":
+            assert result.code == 0, result.err
+        missing[command] = documented_fields(command, payload)
+    assert not any(missing.values()), f"undocumented JSON fields: {missing}"

@@ -15,6 +15,7 @@ from songclear.domain.territory import Territories
 from songclear.domain.vocabulary import PartyKind, Right
 from songclear.errors import InputError, LedgerIntegrityError, NotFound
 from songclear.store import Database, LedgerRepository, RecordCounts
+from songclear.store.rows import codec_for
 
 T1 = datetime(2015, 7, 1, 8, 30, 0, 123456, tzinfo=UTC)
 T2 = datetime(2015, 8, 1, tzinfo=UTC)
@@ -182,3 +183,10 @@ def test_imports_are_registered_and_found_by_content(database: Database):
 def test_a_non_fact_is_refused(database: Database):
     with database.session() as s, pytest.raises(TypeError, match="not a ledger fact"):
         LedgerRepository(s).record(["G1"], recorded_at=T1)
+
+
+def test_codecs_encode_columns_in_table_order():
+    # record() and decode() rely on it: values travel as tuples in table order.
+    for fact in FACTS:
+        codec = codec_for(fact)
+        assert tuple(codec.encode(fact)) == codec.columns, codec.kind

@@ -92,8 +92,7 @@ class LedgerRepository:
             if key in batch:  # the same key twice: apply the first before comparing the second
                 counts += self._write(codec, batch, at, import_id)
                 batch.clear()
-            row = codec.encode(fact)
-            batch[key] = tuple(row[c] for c in codec.columns)
+            batch[key] = tuple(codec.encode(fact).values())  # encode() lists the columns in table order
             if len(batch) >= LOOKUP_BATCH:
                 counts += self._write(codec, batch, at, import_id)
                 batch.clear()
@@ -107,8 +106,7 @@ class LedgerRepository:
     ) -> RecordCounts:
         current = self._current(codec, list(batch))
         superseded: list[int] = []
-        inserts: list[dict[str, Any]] = []
-        names = codec.columns
+        inserts: list[tuple] = []
         for key, values in batch.items():
             cur = current.get(key)
             if cur is not None:
@@ -121,16 +119,44 @@ class LedgerRepository:
                         f"a change cannot be recorded earlier, at {at.isoformat()}"
                     )
                 superseded.append(version_id)
-            row = dict(zip(names, values, strict=True))
-            row["recorded_at"] = at
-            row["import_id"] = import_id
-            inserts.append(row)
+            inserts.append(values)
         table = codec.table
         if superseded:  # before the insert: the current-version index is unique
             self.session.execute(update(table).where(table.c.id.in_(superseded)).values(superseded_at=at))
         if inserts:
-            self.session.execute(insert(table), inserts)
+            self._insert(codec, inserts, at, import_id)
         return RecordCounts(added=len(inserts), unchanged=len(batch) - len(inserts))
+
+    def _insert(self, codec: Codec, rows: list[tuple], at: datetime, import_id: int | None) -> None:
+        names = (*codec.columns, "recorded_at", "import_id")
+        conn = self.session.connection()
+        if conn.dialect.name != "sqlite":  # psycopg: SQLAlchemy's multi-row VALUES batches are the fast path
+            self.session.execute(
+                insert(codec.table), [dict(zip(names, (*r, at, import_id), strict=True)) for r in rows]
+            )
+            return
+        # SQLite: SQLAlchemy's per-row parameter processing would dominate a million-row import, so run the
+        # driver's executemany directly, converting only the columns whose type needs it (dates, booleans).
+        dialect = conn.dialect
+        table = codec.table
+        procs = [
+            (i, p)
+            for i, c in enumerate(codec.columns)
+            if (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect))
+        ]
+        stamp = table.c.recorded_at.type.dialect_impl(dialect).bind_processor(dialect)(at)
+        if procs:
+            converted = []
+            for r in rows:
+                row = list(r)
+                for i, p in procs:
+                    if row[i] is not None:
+                        row[i] = p(row[i])
+                converted.append((*row, stamp, import_id))
+        else:
+            converted = [(*r, stamp, import_id) for r in rows]
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        conn.exec_driver_sql(sql, converted)
 
     def _current(self, codec: Codec, keys: list[tuple]) -> dict[tuple, tuple[int, datetime, tuple]]:
         """Current versions of ``keys``: key -> (version id, recorded_at, fact column values)."""
@@ -192,7 +218,7 @@ class LedgerRepository:
 
     def _load(self, kind: type, known_at: datetime | None, memo: Memo, *where: ColumnElement[bool]) -> list:
         codec, stmt = self._select(kind, known_at, *where)
-        return [codec.decode(r, memo) for r in self.session.execute(stmt).mappings()]
+        return [codec.decode(r, memo) for r in self.session.execute(stmt)]
 
     def load_ledger(self, known_at: datetime | None = None) -> Ledger:
         """The ledger as known at ``known_at`` (None: as known now)."""
@@ -220,7 +246,7 @@ class LedgerRepository:
         stmt = stmt.order_by(t.c.platform, t.c.track_id)
         memo = Memo()
         result = self.session.execute(stmt, execution_options={"yield_per": batch})
-        for part in result.mappings().partitions():
+        for part in result.partitions():
             for r in part:
                 yield codec.decode(r, memo)
 

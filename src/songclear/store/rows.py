@@ -10,7 +10,7 @@ should neither parse nor keep the same value a million times.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -99,32 +99,36 @@ class Memo:
 
 @dataclass(frozen=True, slots=True)
 class Codec:
-    """How one kind of fact maps to its table. ``key`` names the entity-key columns, in index order."""
+    """How one kind of fact maps to its table.
+
+    ``encode`` returns the fact's columns as a dict in table order (``columns``); ``decode`` takes a result row
+    holding those columns in the same order followed by ``recorded_at``, and unpacks it by position (speed)."""
 
     kind: str
     type: type
     table: Table
-    key: tuple[str, ...]
+    key: tuple[str, ...]  # the entity-key columns, in index order
     key_of: Callable[[Any], tuple]
     encode: Callable[[Any], dict[str, Any]]
-    decode: Callable[[Mapping[str, Any], Memo], Any]
+    decode: Callable[[Sequence[Any], Memo], Any]
+    columns: tuple[str, ...] = ()
 
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """The fact's own columns (key included), in table order."""
+    @classmethod
+    def of(cls, kind: str, type_: type, table: Table, key: tuple[str, ...], key_of, encode, decode) -> Codec:
         spine = {"id", "recorded_at", "superseded_at", "import_id"}
-        return tuple(c.name for c in self.table.columns if c.name not in spine)
+        columns = tuple(c.name for c in table.columns if c.name not in spine)
+        return cls(kind, type_, table, key, key_of, encode, decode, columns)
 
 
 def _party_row(p: Party) -> dict[str, Any]:
     return {"party_id": p.id, "name": p.name, "kind": p.kind.value, "aliases": _list(p.aliases)}
 
 
-def _party(r: Mapping[str, Any], m: Memo) -> Party:
+def _party(r: Sequence[Any], m: Memo) -> Party:
+    party_id, name, kind, aliases, recorded_at = r
     return Party(
-        id=r["party_id"], name=r["name"], kind=PartyKind(r["kind"]), aliases=m.tuple(r["aliases"]),
-        recorded_at=r["recorded_at"],
-    )  # fmt: skip
+        id=party_id, name=name, kind=PartyKind(kind), aliases=m.tuple(aliases), recorded_at=recorded_at
+    )
 
 
 def _work_row(w: Work) -> dict[str, Any]:
@@ -134,10 +138,11 @@ def _work_row(w: Work) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _work(r: Mapping[str, Any], m: Memo) -> Work:
+def _work(r: Sequence[Any], m: Memo) -> Work:
+    work_id, title, iswc, writers, publishers, recorded_at = r
     return Work(
-        id=r["work_id"], title=r["title"], iswc=r["iswc"], writers=m.tuple(r["writers"]),
-        publishers=m.tuple(r["publishers"]), recorded_at=r["recorded_at"],
+        id=work_id, title=title, iswc=iswc, writers=m.tuple(writers), publishers=m.tuple(publishers),
+        recorded_at=recorded_at,
     )  # fmt: skip
 
 
@@ -148,10 +153,11 @@ def _recording_row(x: Recording) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _recording(r: Mapping[str, Any], m: Memo) -> Recording:
+def _recording(r: Sequence[Any], m: Memo) -> Recording:
+    isrc, title, artists, duration_s, version, owner, work_id, recorded_at = r
     return Recording(
-        isrc=r["isrc"], title=r["title"], artists=m.tuple(r["artists"]), duration_s=r["duration_s"],
-        version=Version(r["version"]), owner=r["owner"], work_id=r["work_id"], recorded_at=r["recorded_at"],
+        isrc=isrc, title=title, artists=m.tuple(artists), duration_s=duration_s, version=Version(version),
+        owner=owner, work_id=work_id, recorded_at=recorded_at,
     )  # fmt: skip
 
 
@@ -170,20 +176,22 @@ def _grant_row(g: Grant) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _grant(r: Mapping[str, Any], m: Memo) -> Grant:
-    cause = r["termination_cause"]
-    termination = (
-        Termination(r["termination_effective"], TerminationCause(cause), r["termination_reference"] or "")
-        if cause is not None
-        else None
-    )
+_CAUSES = {c.value: c for c in TerminationCause}
+
+
+def _grant(r: Sequence[Any], m: Memo) -> Grant:
+    (
+        grant_id, licensor, licensee, rights, term_start, term_end, term_tz, territories, uses, models,
+        recordings, works, catalogue, exclusive, sublicensable, parent, issued, ended, cause, reference, source,
+        recorded_at,
+    ) = r  # fmt: skip
     return Grant(
-        id=r["grant_id"], licensor=r["licensor"], licensee=r["licensee"], rights=m.rights(r["rights"]),
-        term=m.term(r["term_start"], r["term_end"], r["term_tz"]), territories=m.territories(r["territories"]),
-        uses=m.words(r["uses"]), commercial_models=m.words(r["commercial_models"]),
-        recordings=m.set(r["recordings"]), works=m.set(r["works"]), catalogue=r["catalogue"],
-        exclusive=r["exclusive"], sublicensable=r["sublicensable"], parent=r["parent"], issued=r["issued"],
-        termination=termination, source=r["source"], recorded_at=r["recorded_at"],
+        id=grant_id, licensor=licensor, licensee=licensee, rights=m.rights(rights),
+        term=m.term(term_start, term_end, term_tz), territories=m.territories(territories), uses=m.words(uses),
+        commercial_models=m.words(models), recordings=m.set(recordings), works=m.set(works),
+        catalogue=catalogue, exclusive=exclusive, sublicensable=sublicensable, parent=parent, issued=issued,
+        termination=Termination(ended, _CAUSES[cause], reference or "") if cause is not None else None,
+        source=source, recorded_at=recorded_at,
     )  # fmt: skip
 
 
@@ -195,11 +203,11 @@ def _notice_row(n: Notice) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _notice(r: Mapping[str, Any], m: Memo) -> Notice:
+def _notice(r: Sequence[Any], m: Memo) -> Notice:
+    notice_id, issuer, title, issued, effective, buffer_end, platforms, territories, tz, recorded_at = r
     return Notice(
-        id=r["notice_id"], issuer=r["issuer"], title=r["title"], issued=r["issued"], effective=r["effective"],
-        buffer_end=r["buffer_end"], platforms=m.set(r["platforms"]), territories=m.territories(r["territories"]),
-        tz=r["tz"], recorded_at=r["recorded_at"],
+        id=notice_id, issuer=issuer, title=title, issued=issued, effective=effective, buffer_end=buffer_end,
+        platforms=m.set(platforms), territories=m.territories(territories), tz=tz, recorded_at=recorded_at,
     )  # fmt: skip
 
 
@@ -213,11 +221,11 @@ def _track_row(t: LibraryTrack) -> dict[str, Any]:
 _AVAILABILITY = {a.value: a for a in Availability}
 
 
-def _track(r: Mapping[str, Any], m: Memo) -> LibraryTrack:
+def _track(r: Sequence[Any], m: Memo) -> LibraryTrack:
+    platform, track_id, title, artist, isrc, audio_path, play_count, availability, recorded_at = r
     return LibraryTrack(
-        platform=r["platform"], track_id=r["track_id"], title=r["title"], artist=r["artist"], isrc=r["isrc"],
-        audio_path=r["audio_path"], play_count=r["play_count"], availability=_AVAILABILITY[r["availability"]],
-        recorded_at=r["recorded_at"],
+        platform=platform, track_id=track_id, title=title, artist=artist, isrc=isrc, audio_path=audio_path,
+        play_count=play_count, availability=_AVAILABILITY[availability], recorded_at=recorded_at,
     )  # fmt: skip
 
 
@@ -229,27 +237,31 @@ def _deals_row(d: ReleaseDeals) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _deals(r: Mapping[str, Any], m: Memo) -> ReleaseDeals:
+def _deals(r: Sequence[Any], m: Memo) -> ReleaseDeals:
+    key, sender, recipient, release_id, message_id, message_created, grant_ids, isrcs, state, recorded_at = r
     return ReleaseDeals(
-        key=r["release_key"], sender=r["sender"], recipient=r["recipient"], release_id=r["release_id"],
-        message_id=r["message_id"], message_created=r["message_created"], grant_ids=m.tuple(r["grant_ids"]),
-        isrcs=m.tuple(r["isrcs"]), state=r["state"], recorded_at=r["recorded_at"],
+        key=key, sender=sender, recipient=recipient, release_id=release_id, message_id=message_id,
+        message_created=message_created, grant_ids=m.tuple(grant_ids), isrcs=m.tuple(isrcs), state=state,
+        recorded_at=recorded_at,
     )  # fmt: skip
 
 
 CODECS: dict[type, Codec] = {
     c.type: c
     for c in (
-        Codec("party", Party, tables.parties, ("party_id",), lambda x: (x.id,), _party_row, _party),
-        Codec("work", Work, tables.works, ("work_id",), lambda x: (x.id,), _work_row, _work),
-        Codec("recording", Recording, tables.recordings, ("isrc",), lambda x: (x.isrc,), _recording_row, _recording),
-        Codec("grant", Grant, tables.grants, ("grant_id",), lambda x: (x.id,), _grant_row, _grant),
-        Codec("notice", Notice, tables.notices, ("notice_id",), lambda x: (x.id,), _notice_row, _notice),
-        Codec(
+        Codec.of("party", Party, tables.parties, ("party_id",), lambda x: (x.id,), _party_row, _party),
+        Codec.of("work", Work, tables.works, ("work_id",), lambda x: (x.id,), _work_row, _work),
+        Codec.of("recording", Recording, tables.recordings, ("isrc",), lambda x: (x.isrc,), _recording_row, _recording),
+        Codec.of("grant", Grant, tables.grants, ("grant_id",), lambda x: (x.id,), _grant_row, _grant),
+        Codec.of("notice", Notice, tables.notices, ("notice_id",), lambda x: (x.id,), _notice_row, _notice),
+        Codec.of(
             "library_track", LibraryTrack, tables.library_tracks, ("platform", "track_id"),
             lambda x: (x.platform, x.track_id), _track_row, _track,
         ),
-        Codec("release_deals", ReleaseDeals, tables.release_deals, ("release_key",), lambda x: (x.key,), _deals_row, _deals),
+        Codec.of(
+            "release_deals", ReleaseDeals, tables.release_deals, ("release_key",), lambda x: (x.key,), _deals_row,
+            _deals,
+        ),
     )
 }  # fmt: skip
 

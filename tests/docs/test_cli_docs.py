@@ -60,8 +60,19 @@ def json_keys(value, out=None) -> set[str]:
 DATA_KEYS = re.compile(r"^(cleared|expiring|conflict|buffer|uncleared|L-.*|P-.*|unknown|qq|netease|kuwo)$")
 
 
-def documented_fields(command: str, payload: dict) -> list[str]:
+def documented_text(command: str) -> str:
+    """A command's section, the sections it refers to ('as in `songclear audit`'), and the errors section."""
     body = section(command)
+    for other in re.findall(r"as in `songclear ([a-z ]+)`", body):
+        body += section(other)
+    errors = re.search(
+        r"^## Errors and exit codes\n(.*?)(?=^## )", DOC.read_text(encoding="utf-8"), re.S | re.M
+    )
+    return body + errors.group(1)
+
+
+def documented_fields(command: str, payload: dict) -> list[str]:
+    body = documented_text(command)
     return [k for k in sorted(json_keys(payload)) if not DATA_KEYS.match(k) and f"`{k}`" not in body]
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy import Boolean, ColumnElement, Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from songclear.domain.catalogue import LibraryTrack, Party, Recording, Work
@@ -136,13 +136,15 @@ class LedgerRepository:
             )
             return
         # SQLite: SQLAlchemy's per-row parameter processing would dominate a million-row import, so run the
-        # driver's executemany directly, converting only the columns whose type needs it (dates, booleans).
+        # driver's executemany directly, converting only the columns whose type needs it (dates, instants;
+        # sqlite3 stores bools as 0/1 itself).
         dialect = conn.dialect
         table = codec.table
         procs = [
             (i, p)
             for i, c in enumerate(codec.columns)
-            if (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect))
+            if not isinstance(table.c[c].type, Boolean)
+            and (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect))
         ]
         stamp = table.c.recorded_at.type.dialect_impl(dialect).bind_processor(dialect)(at)
         if procs:

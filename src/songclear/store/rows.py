@@ -36,8 +36,13 @@ def utc(instant: datetime | None) -> datetime | None:
     return instant.astimezone(UTC)
 
 
+_JSON = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":")
+)  # built once: json.dumps(...) builds one per call
+
+
 def _list(values: Iterable[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+    return _JSON.encode(list(values)) if values else "[]"
 
 
 def _set(values: Iterable[str]) -> str:

@@ -14,8 +14,25 @@ QUERY_S = 10.0
 
 
 def _sox(src: Path, dst: Path, offset: float, length: float, *effects: str) -> None:
-    subprocess.run(["sox", "-V1", str(src), "-r", "16000", "-c", "1", "-b", "16", str(dst), "trim", f"{offset:.3f}",
-                    f"{length:.3f}", *effects], check=True)
+    subprocess.run(
+        [
+            "sox",
+            "-V1",
+            str(src),
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(dst),
+            "trim",
+            f"{offset:.3f}",
+            f"{length:.3f}",
+            *effects,
+        ],
+        check=True,
+    )
 
 
 def _ffmpeg(src: Path, dst: Path, *args: str) -> None:

@@ -17,6 +17,7 @@ import random
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -65,10 +66,14 @@ def main() -> None:
     index = FingerprintIndex.open(index_dir)
     reopen_ms = (time.perf_counter() - t0) * 1000
 
-    extras = {"pink": pink_noise(), "speech": [decode_file(p) for p in make_speech(work / "speech", 40, seed=1)]}
+    extras = {
+        "pink": pink_noise(),
+        "speech": [decode_file(p) for p in make_speech(work / "speech", 40, seed=1)],
+    }
     probe = replace(SearchParams(), min_score=4)
     threshold = SearchParams().min_score
     rng = random.Random(2024)
+    scratch = Path(tempfile.mkdtemp(dir=work))  # per run, so concurrent runs do not share query files
     kinds = [k for k in DISTORTIONS if not args.only or k in args.only.split(",")]
     rows, scores, latencies = [], {"positive": {}, "negative": []}, []
     for kind in kinds:
@@ -78,7 +83,7 @@ def main() -> None:
         for _ in range(args.queries):
             wav = rng.choice(wavs)
             offset = rng.uniform(0, max(0.0, durations[wav.stem] - QUERY_S * factor - 1))
-            x = make_query(kind, wav, offset, work, extras)
+            x = make_query(kind, wav, offset, scratch, extras)
             t0 = time.perf_counter()
             found = index.search(x, probe)
             latencies.append(time.perf_counter() - t0)
@@ -116,8 +121,10 @@ def main() -> None:
 
     hours = audio_s / 3600
     lat = np.array(latencies) * 1000
-    print(f"\nreferences: {len(wavs)} files, {hours:.2f} h; {args.queries} queries per distortion, "
-          f"{args.negatives} negatives; threshold score >= {threshold}\n")
+    print(
+        f"\nreferences: {len(wavs)} files, {hours:.2f} h; {args.queries} queries per distortion, "
+        f"{args.negatives} negatives; threshold score >= {threshold}\n"
+    )
     print("| distortion | top-1 correct | wrong top-1 |\n|---|---|---|")
     for kind, acc, wrong in rows:
         print(f"| {kind} | {100 * acc:.0f} % | {wrong} |")
@@ -125,8 +132,10 @@ def main() -> None:
     print(f"| false positives on {args.negatives} negatives | {fp_count} | max negative score {neg.max()} |")
     print(f"| indexing, x realtime per core, from WAV | {audio_s / cpu_wav:.0f} | |")
     print(f"| indexing, x realtime per core, from ogg/opus | {comp_s / cpu_comp:.0f} | |")
-    print(f"| query latency p50 / p99 ({hours:.1f} h index) | {np.percentile(lat, 50):.1f} / "
-          f"{np.percentile(lat, 99):.1f} ms | |")
+    print(
+        f"| query latency p50 / p99 ({hours:.1f} h index) | {np.percentile(lat, 50):.1f} / "
+        f"{np.percentile(lat, 99):.1f} ms | |"
+    )
     print(f"| index size per audio hour | {index.nbytes / hours / 1e6:.2f} MB | |")
     print(f"| index reopen | {reopen_ms:.1f} ms | |")
     print(f"| peak RAM (max RSS) | {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB | |")

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 FORMAT_NAME = "songclear-fingerprint-index"
 FORMAT_VERSION = 1
-INDEX_PEAKS = PeakParams(per_second=24.0)
-INDEX_HASHES = HashParams(fan=4)
+INDEX_PEAKS = PeakParams(per_second=32.0)
+INDEX_HASHES = HashParams(fan=5)
 _MAX_SEGMENTS = 8
 _KEY_BITS, _T_BITS = 24, 22
 

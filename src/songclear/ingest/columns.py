@@ -12,16 +12,19 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from songclear.domain import vocabulary as vocab
 from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Version, Work
 from songclear.domain.grants import DEFAULT_TZ, Grant, Term, Termination, TerminationCause, start_of_day
 from songclear.domain.identifiers import is_valid_isrc, normalise_isrc, normalise_iswc
 from songclear.domain.notices import Notice
 from songclear.domain.territory import WORLDWIDE, Territories, normalise_code
-from songclear.domain.vocabulary import PartyKind, Right, normalise_model, normalise_use
+from songclear.domain.vocabulary import PartyKind, Right
 
+Parse = Callable[[Any], Any]  # a non-empty cell -> its typed value
 LIST_SEP = ";"  # multi-valued CSV cells: 'Jay Chou;Lara Fabian'
 TERRITORY_SEP = " "  # territory CSV cells: 'CN HK' or 'Worldwide -TW'
 
@@ -36,8 +39,7 @@ class RowError(ValueError):
 
     def __init__(self, column: str, message: str) -> None:
         super().__init__(message)
-        self.column = column
-        self.message = message
+        self.column, self.message = column, message
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class RowContext:
 
 
 def text(raw: Any) -> str:
+    if raw.__class__ is str:  # the common case first: every CSV cell
+        return raw.strip()
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise ValueError(f"expected text, found {type(raw).__name__}")
     return raw.strip() if isinstance(raw, str) else str(raw)
@@ -64,44 +68,48 @@ def items(raw: Any, sep: str = LIST_SEP) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
 def boolean(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    value = text(raw).lower()
-    if value in ("true", "yes", "1"):
-        return True
-    if value in ("false", "no", "0"):
-        return False
-    raise ValueError(f"expected true/false/yes/no/1/0, found {raw!r}")
+    value = raw if isinstance(raw, bool) else _BOOLEANS.get(text(raw).lower())
+    if value is None:
+        raise ValueError(f"expected true/false/yes/no/1/0, found {raw!r}")
+    return value
 
 
-def count(raw: Any) -> int:
-    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
-        raise ValueError(f"expected a whole number, found {raw!r}")
+def _number(raw: Any, what: str) -> float:
     try:
-        n = int(raw) if isinstance(raw, int | float) else int(text(raw))
+        x = float(raw if isinstance(raw, int | float) and not isinstance(raw, bool) else text(raw))
     except ValueError:
-        raise ValueError(f"expected a whole number, found {raw!r}") from None
-    if n < 0:
-        raise ValueError(f"expected a number >= 0, found {n}")
-    return n
-
-
-def seconds(raw: Any) -> float:
-    try:
-        x = float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else float(text(raw))
-    except ValueError:
-        raise ValueError(f"expected a number of seconds, found {raw!r}") from None
-    if not math.isfinite(x) or x < 0:
-        raise ValueError(f"expected a number of seconds >= 0, found {raw!r}")
+        raise ValueError(f"expected {what} >= 0, found {raw!r}") from None
+    if not math.isfinite(x) or x < 0 or (what == "a whole number" and not x.is_integer()):
+        raise ValueError(f"expected {what} >= 0, found {raw!r}")
     return x
 
 
-def day(raw: Any) -> date:
+def count(raw: Any) -> int:
+    return raw if type(raw) is int and raw >= 0 else int(_number(raw, "a whole number"))
+
+
+def seconds(raw: Any) -> float:
+    return _number(raw, "a number of seconds")
+
+
+def _as_text(normalise: Callable[[str], Any]) -> Parse:
+    """A parser of text, made safe for JSON numbers and lists (and for a cache keyed on text)."""
+    return lambda raw: normalise(text(raw))
+
+
+@lru_cache(maxsize=8192)  # dates repeat across rows; parsing each is measurable on a million rows
+def _day(value: str) -> date:
     try:
-        return date.fromisoformat(text(raw))
+        return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 date such as 2015-07-31, found {raw!r}") from None
+        raise ValueError(f"expected an ISO 8601 date such as 2015-07-31, found {value!r}") from None
+
+
+day = _as_text(_day)
 
 
 def instant(raw: Any) -> datetime:
@@ -110,7 +118,7 @@ def instant(raw: Any) -> datetime:
         out = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(
-            f"expected an ISO 8601 date-time such as 2015-07-08T09:00:00+08:00, found {raw!r}"
+            f"expected an ISO 8601 date-time such as 2015-07-08T09:00+08:00, found {raw!r}"
         ) from None
     if out.tzinfo is None:
         raise ValueError(f"date-time {value!r} needs a UTC offset (e.g. +08:00 or Z)")
@@ -118,12 +126,11 @@ def instant(raw: Any) -> datetime:
 
 
 def day_or_instant(raw: Any) -> date | datetime:
-    value = text(raw)
-    return day(value) if len(value) <= 10 else instant(value)
+    return day(raw) if len(text(raw)) <= 10 else instant(raw)
 
 
-def time_zone(raw: Any) -> str:
-    name = text(raw)
+@lru_cache(maxsize=256)
+def _time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -131,28 +138,41 @@ def time_zone(raw: Any) -> str:
     return name
 
 
-def choice(cls: type[enum.StrEnum]) -> Callable[[Any], Any]:
+time_zone = _as_text(_time_zone)
+
+
+def choice(cls: type[enum.StrEnum]) -> Parse:
+    members = {m.value: m for m in cls}
+
     def parse(raw: Any) -> Any:
-        value = text(raw).lower().replace("-", "_").replace(" ", "_")
-        try:
-            return cls(value)
-        except ValueError:
-            allowed = ", ".join(m.value for m in cls)
-            raise ValueError(f"unknown value {raw!r}: expected one of {allowed}") from None
+        member = members.get(text(raw).lower().replace("-", "_").replace(" ", "_"))
+        if member is None:
+            raise ValueError(f"unknown value {raw!r}: expected one of {', '.join(members)}")
+        return member
 
     return parse
 
 
-def each(parse: Callable[[Any], Any], sep: str = LIST_SEP, into: type = tuple) -> Callable[[Any], Any]:
+def term(normalise: Callable[[str], str], values: frozenset[str]) -> Parse:
+    """A DDEX vocabulary term by a dict lookup; the domain normaliser phrases the error for unknown terms."""
+    known = {v.lower(): v for v in values}
+    return lambda raw: known.get(text(raw).lower()) or normalise(text(raw))
+
+
+USES = term(vocab.normalise_use, vocab.USE_TYPES)
+MODELS = term(vocab.normalise_model, vocab.COMMERCIAL_MODELS)
+
+
+def each(parse: Parse, sep: str = LIST_SEP, into: type = tuple) -> Parse:
     """A multi-valued cell parsed item by item, into a tuple (ordered) or a frozenset."""
     return lambda raw: into(parse(v) for v in items(raw, sep))
 
 
 def territories(raw: Any) -> Territories:
-    tokens = items(raw, TERRITORY_SEP) if isinstance(raw, list) else text(raw).replace(",", " ").split()
-    return Territories.parse(
-        [t for t in tokens if not t.startswith("-")], [t[1:] for t in tokens if t.startswith("-")]
-    )
+    return _territories(" ".join(items(raw, TERRITORY_SEP)) if isinstance(raw, list) else text(raw))
+
+
+_territories = lru_cache(maxsize=4096)(Territories.from_text)  # a ledger repeats a few territory lists
 
 
 def excluded_codes(raw: Any) -> frozenset[str]:
@@ -162,10 +182,6 @@ def excluded_codes(raw: Any) -> frozenset[str]:
     return codes
 
 
-def _as_text(normalise: Callable[[str], str]) -> Callable[[Any], str]:
-    return lambda raw: normalise(text(raw))
-
-
 # -- columns -------------------------------------------------------------------------------------------------------
 
 
@@ -173,22 +189,17 @@ def _as_text(normalise: Callable[[str], str]) -> Callable[[Any], str]:
 class Column:
     name: str
     type: str  # as documented in docs/import.md
-    parse: Callable[[Any], Any]
+    parse: Parse
     required: bool = False
-    sep: str | None = None  # multi-valued: the CSV separator
     example: str = ""
 
 
-def _col(
-    name: str, type_: str, parse: Callable[[Any], Any], example: str, *, required: bool = False
-) -> Column:
-    return Column(name, type_, parse, required, None, example)
+def _col(name: str, type_: str, parse: Parse, example: str, *, required: bool = False) -> Column:
+    return Column(name, type_, parse, required, example)
 
 
-def _many(
-    name: str, parse: Callable[[Any], Any], example: str, *, into: type = tuple, required: bool = False
-) -> Column:
-    return Column(name, "list", each(parse, LIST_SEP, into), required, LIST_SEP, example)
+def _many(name: str, parse: Parse, example: str, *, into: type = tuple, required: bool = False) -> Column:
+    return Column(name, "list", each(parse, LIST_SEP, into), required, example)
 
 
 RECORDED_AT = _col("recorded_at", "date-time", instant, "2015-07-08T09:00:00+08:00")
@@ -226,10 +237,8 @@ GRANT_COLUMNS = (
     _col("scope", "enum", choice(Scope), "listed", required=True),
     _many("recordings", normalise_isrc, "CNA011500001;CNA011500002", into=frozenset),
     _many("works", text, "W-QINGTIAN", into=frozenset),
-    _many("uses", normalise_use, "Stream;PermanentDownload", into=frozenset, required=True),
-    _many(
-        "commercial_models", normalise_model, "SubscriptionModel;AdvertisementSupportedModel", into=frozenset
-    ),
+    _many("uses", USES, "Stream;PermanentDownload", into=frozenset, required=True),
+    _many("commercial_models", MODELS, "SubscriptionModel;AdvertisementSupportedModel", into=frozenset),
     _col("territories", "territories", territories, "Worldwide -TW"),
     _col("excluded_territories", "territory codes", excluded_codes, "TW HK"),
     _col("start", "date", day, "2015-01-01", required=True),
@@ -287,31 +296,20 @@ def _grant(v: Mapping[str, Any], ctx: RowContext) -> Grant:
         raise RowError("end", f"end {term.end} is before start {term.start}")
     if v.get("parent") == v["id"]:
         raise RowError("parent", f"grant {v['id']} cannot be its own parent")
+    same = {k: x for k, x in v.items() if k in _GRANT_FIELDS}  # columns named like the Grant's fields
     return Grant(
-        id=v["id"],
-        licensor=v["licensor"],
-        licensee=v["licensee"],
-        rights=rights,
+        **{"source": ctx.source, "recorded_at": ctx.recorded_at, **same},
         term=term,
         territories=_grant_territories(v),
-        uses=v["uses"],
-        commercial_models=v.get("commercial_models", frozenset()),
-        recordings=recordings,
-        works=works,
-        catalogue=v["scope"] == "catalogue",
-        exclusive=v.get("exclusive", False),
-        sublicensable=v.get("sublicensable", False),
-        parent=v.get("parent"),
-        issued=v.get("issued"),
+        catalogue=v["scope"] == Scope.CATALOGUE,
         termination=_termination(v, tz),
-        source=v.get("source", ctx.source),
-        recorded_at=v.get("recorded_at", ctx.recorded_at),
     )
 
 
-def _check_scope(
-    scope_: str, rights: frozenset[Right], recordings: frozenset[str], works: frozenset[str]
-) -> None:
+_GRANT_FIELDS = frozenset(Grant.__dataclass_fields__) - {"term", "territories", "catalogue", "termination"}
+
+
+def _check_scope(scope_: str, rights: frozenset[Right], recordings: frozenset, works: frozenset) -> None:
     if scope_ == "catalogue":
         if recordings or works:
             col = "recordings" if recordings else "works"

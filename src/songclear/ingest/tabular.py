@@ -23,7 +23,7 @@ from songclear.domain.catalogue import BEGINNING
 from songclear.domain.grants import Grant
 from songclear.domain.territory import Territories
 from songclear.errors import ImportError_, InputError
-from songclear.ingest.columns import KINDS, TERRITORY_SEP, KindSpec, RowContext, RowError
+from songclear.ingest.columns import KINDS, LIST_SEP, TERRITORY_SEP, KindSpec, RowContext, RowError
 
 FORMAT_VERSION = 1  # of the JSON envelope {"kind", "rows"}; written by write_facts, optional on read
 
@@ -260,7 +260,9 @@ def _fits_any(columns: list[str]) -> bool:
 
 
 def _blank(raw: Any) -> bool:
-    return raw is None or raw == [] or (isinstance(raw, str) and not raw.strip())
+    if raw.__class__ is str:
+        return not raw or raw.isspace()
+    return raw is None or raw == []
 
 
 def _build(
@@ -276,7 +278,7 @@ def _build(
             col = columns.get(name)
             if col is None:
                 raise _err(source, line, name, f"unknown column for {spec.name}")
-            if _blank(raw):
+            if _blank(raw):  # absent: the column's default applies
                 continue
             try:
                 values[name] = col.parse(raw)
@@ -314,7 +316,7 @@ def write_facts(path: Path, kind: str, facts: Iterable[Any]) -> int:
         raise InputError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
     spec = KINDS[kind]
     names = [c.name for c in spec.columns if c.name != "excluded_territories"]
-    seps = {c.name: c.sep or (TERRITORY_SEP if c.name == "territories" else None) for c in spec.columns}
+    seps = {c.name: LIST_SEP if c.type == "list" else TERRITORY_SEP for c in spec.columns}
     n = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         if path.suffix.lower() == ".json":

@@ -69,24 +69,6 @@ class UTCDateTime(TypeDecorator):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
-    def result_processor(self, dialect, coltype):
-        # The full conversion (SQLite parses text) costs microseconds, and a million rows of one import share a
-        # few instants: convert each distinct stored value once. Bounded, so a scan of all-distinct values is fine.
-        convert = super().result_processor(dialect, coltype)
-        if convert is None:
-            return None
-        memo: dict = {}
-
-        def process(value):
-            out = memo.get(value)
-            if out is None:
-                if len(memo) >= 4096:
-                    memo.clear()
-                out = memo[value] = convert(value)
-            return out
-
-        return process
-
 
 imports = Table(
     "imports",

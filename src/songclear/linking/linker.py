@@ -1,0 +1,277 @@
+"""Link library tracks to registered recordings (and works): auto-link, review, or no link.
+
+Precedence when sources disagree: audio over metadata, metadata over a malformed ISRC; a valid registered ISRC that
+disagrees with strong metadata goes to review with both sides. A rejected (track, recording) pair is never
+proposed again. Versions must agree; a cover by another artist links to the Work, not to the original recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from songclear.domain.catalogue import LibraryTrack, Recording, Version, Work
+from songclear.domain.identifiers import is_valid_iswc, normalise_isrc
+from songclear.errors import InvalidIdentifier
+from songclear.linking.aliases import ArtistAliases
+from songclear.linking.candidates import CandidateIndex
+from songclear.linking.normalise import parse_title
+from songclear.linking.score import LinkScore, TrackView, score_pair, title_key
+
+AUTO, REVIEW, NONE = "auto", "review", "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Why these values: docs/linking.md ('Thresholds')."""
+
+    auto: float = 0.88  # weighted total needed to auto-link (and no veto, no blocker)
+    review: float = 0.60  # below this the best candidate is not worth a person's time
+    margin: float = 0.05  # the runner-up must trail the best by this much, or a person chooses
+    fuzzy_title_auto: float = 0.75  # a title that is not exact must be at least this close ...
+    duration_agree_s: float = 2.0  # ... and the durations this close, to auto-link
+    duration_far_s: float = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTrack:
+    """The linker's view of a library track. ``LibraryTrack`` has no duration yet: pass it here."""
+
+    key: str
+    title: str
+    artist: str = ""
+    isrc: str | None = None
+    duration_s: float | None = None
+
+    @classmethod
+    def from_library(cls, track: LibraryTrack, duration_s: float | None = None) -> LinkTrack:
+        return cls(track.key, track.title, track.artist, track.isrc, duration_s)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkProposal:
+    track_key: str
+    outcome: str  # 'auto' | 'review' | 'none'
+    isrc: str | None  # the recording proposed (None: no recording, maybe a work)
+    work_id: str | None  # the work: the recording's, or the original's for a cover
+    source: str  # 'audio' | 'isrc' | 'metadata'
+    score: LinkScore | None  # the proposed (or nearest) recording's field-by-field evidence
+    explanation: str
+    conflicts: tuple[str, ...] = ()  # disagreements between sources, each side shown
+    flags: tuple[str, ...] = ()  # bad identifiers and other notes that do not change the outcome
+    alternatives: tuple[tuple[str, float], ...] = ()  # other candidates (isrc, score), best first
+
+
+class Linker:
+    """Built once over the ledger's recordings; ``link`` is then pure per track."""
+
+    def __init__(
+        self,
+        recordings: Iterable[Recording],
+        works: Mapping[str, Work],
+        aliases: ArtistAliases,
+        *,
+        thresholds: Thresholds = Thresholds(),
+    ) -> None:
+        self.aliases = aliases
+        self.works = works
+        self.thresholds = thresholds
+        self.index = CandidateIndex.build(recordings, aliases)
+
+    def track_view(self, track: LinkTrack) -> TrackView:
+        parsed = parse_title(track.title)
+        names = self.aliases.names(track.artist) + tuple(
+            n for n in parsed.featuring if n not in self.aliases.names(track.artist)
+        )
+        return TrackView(
+            raw_title=track.title,
+            parsed=parsed,
+            title_key=title_key(parsed),
+            raw_artist=track.artist,
+            artist_keys=frozenset(self.aliases.key(n) for n in names),
+            artist_names=names,
+            duration_s=track.duration_s,
+        )
+
+    def _score(self, view: TrackView, isrc: str) -> LinkScore:
+        t = self.thresholds
+        return score_pair(
+            view,
+            self.index.views[self.index.by_isrc[isrc]],
+            agree_s=t.duration_agree_s,
+            far_s=t.duration_far_s,
+        )
+
+    def _work_of(self, isrc: str) -> str | None:
+        return self.index.views[self.index.by_isrc[isrc]].work_id
+
+    def _work_flags(self, work_id: str | None) -> tuple[str, ...]:
+        work = self.works.get(work_id) if work_id else None
+        if work is not None and work.iswc and not is_valid_iswc(work.iswc):
+            return (f"work {work.id} has a malformed ISWC {work.iswc!r}: not trusted",)
+        return ()
+
+    def link(
+        self, track: LinkTrack, *, audio_isrc: str | None = None, rejected: Collection[str] = ()
+    ) -> LinkProposal:
+        """Propose a link for one track. ``rejected``: ids (ISRCs or work ids) a person refused for it."""
+        view = self.track_view(track)
+        flags: list[str] = []
+        claimed = self._registered(track.isrc, "the track's ISRC", flags)
+        heard = self._registered(audio_isrc, "audio match", flags) if audio_isrc else None
+        if claimed in rejected:
+            flags.append(f"ISRC {claimed} was rejected for this track by a reviewer")
+            claimed = None
+        if heard in rejected:
+            flags.append(f"audio match {heard} was rejected for this track by a reviewer")
+            heard = None
+        meta = self._by_metadata(track.key, view, rejected)
+        if heard is not None:
+            return self._with_audio(track.key, view, heard, claimed, meta, flags)
+        if claimed is not None:
+            return self._with_isrc(track.key, view, claimed, meta, flags)
+        return replace(meta, flags=tuple(flags) + meta.flags)
+
+    def _registered(self, isrc: str | None, what: str, flags: list[str]) -> str | None:
+        if not isrc:
+            return None
+        try:
+            norm = normalise_isrc(isrc)
+        except InvalidIdentifier:
+            flags.append(f"{what} {isrc!r} is malformed: not trusted, metadata decides")
+            return None
+        if norm not in self.index.by_isrc:
+            flags.append(f"{what} {norm} is not a registered recording: metadata decides")
+            return None
+        return norm
+
+    def _with_audio(
+        self, key: str, view: TrackView, heard: str, claimed: str | None, meta: LinkProposal, flags: list[str]
+    ) -> LinkProposal:
+        conflicts = []
+        if claimed is not None and claimed != heard:
+            conflicts.append(f"audio says {heard}, the track's ISRC says {claimed}")
+        if meta.isrc is not None and meta.isrc != heard:
+            conflicts.append(f"audio says {heard}, metadata says {meta.isrc} ({meta.outcome})")
+        score = self._score(view, heard)
+        if score.vetoes:
+            conflicts.append(f"audio says {heard}, but metadata disagrees: {'; '.join(score.vetoes)}")
+        outcome = REVIEW if conflicts else AUTO
+        work = self._work_of(heard)
+        return LinkProposal(
+            key, outcome, heard, work, "audio", score,
+            f"audio match {heard}" + (" (sources disagree: a person decides)" if conflicts else ""),
+            tuple(conflicts), tuple(flags) + self._work_flags(work), meta.alternatives,
+        )  # fmt: skip
+
+    def _with_isrc(
+        self, key: str, view: TrackView, claimed: str, meta: LinkProposal, flags: list[str]
+    ) -> LinkProposal:
+        score = self._score(view, claimed)
+        conflicts = []
+        if meta.outcome == AUTO and meta.isrc is not None and meta.isrc != claimed:
+            conflicts.append(f"the track's ISRC says {claimed}, metadata strongly says {meta.isrc}")
+        if score.vetoes or score.field("title").similarity < self.thresholds.fuzzy_title_auto:
+            why = "; ".join(score.vetoes) or "the title differs"
+            conflicts.append(
+                f"the track's ISRC {claimed} names a recording its metadata disagrees with: {why}"
+            )
+        work = self._work_of(claimed)
+        alternatives = meta.alternatives
+        if meta.isrc and meta.isrc != claimed:
+            alternatives = ((meta.isrc, meta.score.total if meta.score else 0.0), *alternatives)
+        return LinkProposal(
+            key, REVIEW if conflicts else AUTO, claimed, work, "isrc", score,
+            f"registered ISRC {claimed}" + (" disputed by metadata" if conflicts else ", metadata agrees"),
+            tuple(conflicts), tuple(flags) + self._work_flags(work), alternatives,
+        )  # fmt: skip
+
+    def _by_metadata(self, key: str, view: TrackView, rejected: Collection[str]) -> LinkProposal:
+        t = self.thresholds
+        scores = [
+            score_pair(view, self.index.views[i], agree_s=t.duration_agree_s, far_s=t.duration_far_s)
+            for i in self.index.candidates(view)
+        ]
+        scores = [s for s in scores if s.isrc not in rejected]
+        scores.sort(key=lambda s: (-s.total, s.isrc))
+        viable = [s for s in scores if not s.vetoes]
+        alternatives = tuple((s.isrc, s.total) for s in scores[:5])
+        if viable:
+            best = viable[0]
+            work = self._work_of(best.isrc)
+            reasons = list(best.blockers)
+            title = best.field("title")
+            if title.agreement not in ("exact", "script"):
+                if title.similarity < t.fuzzy_title_auto:
+                    reasons.append(f"title only {title.similarity:.2f} similar")
+                if best.field("duration").agreement != "agree":
+                    reasons.append("title is not exact and the durations do not confirm it")
+            if len(viable) > 1 and viable[1].total > best.total - t.margin:
+                reasons.append(f"{viable[1].isrc} scores {viable[1].total:.3f}, too close to tell apart")
+            if best.total >= t.auto and not reasons:
+                return LinkProposal(
+                    key, AUTO, best.isrc, work, "metadata", best, best.explain(),
+                    flags=self._work_flags(work), alternatives=alternatives[1:],
+                )  # fmt: skip
+            if best.total >= t.review:
+                text = best.explain() + "".join(f"\n  {r}" for r in reasons if r not in best.blockers)
+                return LinkProposal(
+                    key, REVIEW, best.isrc, work, "metadata", best, text,
+                    flags=self._work_flags(work), alternatives=alternatives,
+                )  # fmt: skip
+        return self._work_only(key, view, scores, rejected, alternatives)
+
+    def _work_only(
+        self,
+        key: str,
+        view: TrackView,
+        scores: list[LinkScore],
+        rejected: Collection[str],
+        alternatives: tuple[tuple[str, float], ...],
+    ) -> LinkProposal:
+        """No recording fits. The same title in another version or by another artist may still be the Work."""
+        for s in scores:
+            work = self._work_of(s.isrc)
+            title = s.field("title")
+            if work is None or work in rejected or title.agreement not in ("exact", "script"):
+                continue
+            artist = s.field("artist").agreement
+            if view.parsed.version is Version.COVER and artist == "disagree" and not s.blockers:
+                return LinkProposal(
+                    key, AUTO, None, work, "metadata", s,
+                    f"a cover of {s.isrc} (work {work}) by another artist: linked to the work only\n{s.explain()}",
+                    flags=self._work_flags(work), alternatives=alternatives,
+                )  # fmt: skip
+            if artist in ("agree", "partial") and s.field("version").agreement == "disagree":
+                return LinkProposal(
+                    key, REVIEW, None, work, "metadata", s,
+                    f"another version of work {work} by the same artist, not registered as a recording\n"
+                    f"{s.explain()}",
+                    flags=self._work_flags(work), alternatives=alternatives,
+                )  # fmt: skip
+        nearest = scores[0] if scores else None
+        text = "no candidate recording" if nearest is None else f"no link; nearest:\n{nearest.explain()}"
+        return LinkProposal(key, NONE, None, None, "metadata", nearest, text, alternatives=alternatives)
+
+
+def link_tracks(
+    tracks: Iterable[LinkTrack],
+    recordings: Iterable[Recording],
+    works: Mapping[str, Work],
+    aliases: ArtistAliases,
+    *,
+    thresholds: Thresholds = Thresholds(),
+    audio: Mapping[str, str] | None = None,
+    rejected: Collection[tuple[str, str]] = frozenset(),
+) -> Iterator[LinkProposal]:
+    """One proposal per track, lazily. ``audio``: track key -> ISRC found by audio matching (wins over
+    metadata). ``rejected``: (track key, ISRC or work id) pairs a reviewer refused; never proposed again."""
+    linker = Linker(recordings, works, aliases, thresholds=thresholds)
+    refused: dict[str, set[str]] = {}
+    for track_key, ident in rejected:
+        refused.setdefault(track_key, set()).add(ident)
+    audio = audio or {}
+    for track in tracks:
+        yield linker.link(
+            track, audio_isrc=audio.get(track.key), rejected=refused.get(track.key, frozenset())
+        )

@@ -1,0 +1,195 @@
+"""Explainable comparison of one library track with one registered recording, field by field.
+
+Each field gives an agreement level, a similarity in [0, 1] and a weight; the total is the weighted mean over the
+fields known on both sides. Two more outputs keep the score honest where a number cannot: ``vetoes`` say the
+pair is not the same recording at all (another version, another artist), ``blockers`` say a person must look
+before it is linked (the title agrees only in pinyin, an unknown annotation such as '英文版', durations far apart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from songclear.domain.catalogue import Version
+from songclear.linking.normalise import ParsedTitle, compact, fold_text, has_cjk, pinyin_key, simplified_key
+
+WEIGHTS = {"title": 0.45, "artist": 0.35, "duration": 0.15, "version": 0.05}
+# Versions that may be the same master under another label: a person decides, metadata alone does not.
+_SOFT = frozenset({Version.STUDIO, Version.RADIO_EDIT, Version.REMASTER})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldEvidence:
+    name: str
+    track_value: str
+    recording_value: str
+    agreement: str  # exact | script | fuzzy | phonetic | agree | partial | soft | disagree | unknown
+    similarity: float
+    weight: float
+
+    def line(self) -> str:
+        return (
+            f"{self.name}: {self.agreement} ({self.similarity:.2f} x {self.weight:.2f}) "
+            f"track {self.track_value!r} / recording {self.recording_value!r}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LinkScore:
+    isrc: str
+    total: float
+    fields: tuple[FieldEvidence, ...]
+    vetoes: tuple[str, ...] = ()
+    blockers: tuple[str, ...] = ()
+
+    def field(self, name: str) -> FieldEvidence:
+        return next(f for f in self.fields if f.name == name)
+
+    def explain(self) -> str:
+        lines = [f"{self.isrc}: score {self.total:.3f}"]
+        lines += [f"  {f.line()}" for f in self.fields]
+        lines += [f"  not this recording: {v}" for v in self.vetoes]
+        lines += [f"  needs review: {b}" for b in self.blockers]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackView:
+    """What the scorer needs of a track, computed once per track."""
+
+    raw_title: str
+    parsed: ParsedTitle
+    title_key: str  # compact simplified base title
+    raw_artist: str
+    artist_keys: frozenset[str]
+    artist_names: tuple[str, ...]
+    duration_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingView:
+    """What the scorer needs of a recording, computed once when the index is built."""
+
+    isrc: str
+    raw_title: str
+    title_key: str
+    version: Version
+    tags: frozenset[str]
+    extras: tuple[str, ...]
+    artist_keys: frozenset[str]
+    artist_names: tuple[str, ...]
+    duration_s: float | None
+    work_id: str | None
+
+
+def title_key(parsed: ParsedTitle) -> str:
+    return compact(simplified_key(parsed.base))
+
+
+def compare_title(track: TrackView, rec: RecordingView) -> tuple[FieldEvidence, tuple[str, ...]]:
+    t, r = track.title_key, rec.title_key
+    w = WEIGHTS["title"]
+    if t == r:
+        same_script = compact(fold_text(track.parsed.base)) == r
+        return FieldEvidence(
+            "title", track.raw_title, rec.raw_title, "exact" if same_script else "script", 1.0, w
+        ), ()
+    if has_cjk(t) != has_cjk(r):
+        # One side in Chinese characters, the other in Latin letters: only pinyin can compare them.
+        sim = Indel.normalized_similarity(pinyin_key(t), pinyin_key(r))
+        blocker = ("title agrees only in pinyin (homophones collide)",)
+        return FieldEvidence("title", track.raw_title, rec.raw_title, "phonetic", 0.9 * sim, w), blocker
+    sim = Indel.normalized_similarity(t, r)
+    return FieldEvidence("title", track.raw_title, rec.raw_title, "fuzzy", sim, w), ()
+
+
+def compare_artists(
+    track: TrackView, rec: RecordingView
+) -> tuple[FieldEvidence, tuple[str, ...], tuple[str, ...]]:
+    """(evidence, vetoes, blockers). The track may credit fewer artists than the recording, not others."""
+    w = WEIGHTS["artist"]
+    shown_t, shown_r = " / ".join(track.artist_names), " / ".join(rec.artist_names)
+    t, r = track.artist_keys, rec.artist_keys
+    if not t or not r:
+        return FieldEvidence("artist", shown_t, shown_r, "unknown", 0.5, w), (), ("no artist to compare",)
+    if t <= r:
+        return FieldEvidence("artist", shown_t, shown_r, "agree", 1.0, w), (), ()
+    if t & r:
+        extra = ", ".join(sorted(t - r))
+        return (
+            FieldEvidence("artist", shown_t, shown_r, "partial", 0.6, w),
+            (),
+            (f"track credits artists the recording does not: {extra}",),
+        )
+    if {pinyin_key(k) for k in t} <= {pinyin_key(k) for k in r}:
+        return (
+            FieldEvidence("artist", shown_t, shown_r, "phonetic", 0.7, w),
+            (),
+            ("artist agrees only in pinyin: no alias in the ledger says they are one artist",),
+        )
+    return FieldEvidence("artist", shown_t, shown_r, "disagree", 0.0, w), ("a different artist",), ()
+
+
+def compare_version(
+    track: TrackView, rec: RecordingView
+) -> tuple[FieldEvidence, tuple[str, ...], tuple[str, ...]]:
+    w = WEIGHTS["version"]
+    tv, rv = track.parsed.version, rec.version
+    shown_t = ", ".join(sorted(track.parsed.tags)) or "studio"
+    shown_r = ", ".join(sorted(rec.tags)) or rec.version.value
+    vetoes: tuple[str, ...] = ()
+    blockers: list[str] = []
+    if tv == rv:
+        ev = FieldEvidence("version", shown_t, shown_r, "agree", 1.0, w)
+    elif tv in _SOFT and rv in _SOFT:
+        ev = FieldEvidence("version", shown_t, shown_r, "soft", 0.5, w)
+        blockers.append(f"version {tv.value} vs {rv.value}: may be the same master, a person decides")
+    else:
+        ev = FieldEvidence("version", shown_t, shown_r, "disagree", 0.0, w)
+        vetoes = (f"another version: track {tv.value}, recording {rv.value}",)
+    if ("tv_edit" in track.parsed.tags) != ("tv_edit" in rec.tags) and tv == rv:
+        blockers.append("TV/film edit marker on one side only")
+    if track.parsed.extras != rec.extras:
+        blockers.append(
+            f"title annotations differ: track {list(track.parsed.extras)}, recording {list(rec.extras)}"
+        )
+    return ev, vetoes, tuple(blockers)
+
+
+def compare_duration(
+    track: TrackView, rec: RecordingView, *, agree_s: float, far_s: float
+) -> tuple[FieldEvidence, tuple[str, ...]]:
+    w = WEIGHTS["duration"]
+    if track.duration_s is None or rec.duration_s is None:
+        shown_t = "" if track.duration_s is None else f"{track.duration_s:.0f}s"
+        shown_r = "" if rec.duration_s is None else f"{rec.duration_s:.0f}s"
+        return FieldEvidence("duration", shown_t, shown_r, "unknown", 0.0, 0.0), ()
+    d = abs(track.duration_s - rec.duration_s)
+    shown_t, shown_r = f"{track.duration_s:.0f}s", f"{rec.duration_s:.0f}s"
+    if d <= agree_s:
+        return FieldEvidence("duration", shown_t, shown_r, "agree", 1.0, w), ()
+    if d <= far_s:
+        sim = 1.0 - (d - agree_s) / (far_s - agree_s)
+        return FieldEvidence("duration", shown_t, shown_r, "partial", sim, w), ()
+    return FieldEvidence("duration", shown_t, shown_r, "disagree", 0.0, w), (f"durations {d:.0f}s apart",)
+
+
+def score_pair(
+    track: TrackView, rec: RecordingView, *, agree_s: float = 2.0, far_s: float = 15.0
+) -> LinkScore:
+    title, title_blockers = compare_title(track, rec)
+    artist, artist_vetoes, artist_blockers = compare_artists(track, rec)
+    version, version_vetoes, version_blockers = compare_version(track, rec)
+    duration, duration_blockers = compare_duration(track, rec, agree_s=agree_s, far_s=far_s)
+    fields = (title, artist, version, duration)
+    weight = sum(f.weight for f in fields)
+    total = sum(f.similarity * f.weight for f in fields) / weight
+    return LinkScore(
+        isrc=rec.isrc,
+        total=round(total, 4),
+        fields=fields,
+        vetoes=artist_vetoes + version_vetoes,
+        blockers=title_blockers + artist_blockers + version_blockers + duration_blockers,
+    )

@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from songclear.domain import vocabulary as vocab
 from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Version, Work
 from songclear.domain.grants import DEFAULT_TZ, Grant, Term, Termination, TerminationCause, start_of_day
-from songclear.domain.identifiers import is_valid_isrc, normalise_isrc, normalise_iswc
+from songclear.domain.identifiers import normalise_isrc, normalise_iswc
 from songclear.domain.notices import Notice
 from songclear.domain.territory import WORLDWIDE, Territories, normalise_code
 from songclear.domain.vocabulary import PartyKind, Right
+from songclear.errors import InvalidIdentifier
 
 Parse = Callable[[Any], Any]  # a non-empty cell -> its typed value
 LIST_SEP = ";"  # multi-valued CSV cells: 'Jay Chou;Lara Fabian'
@@ -89,6 +90,8 @@ def _number(raw: Any, what: str) -> float:
 
 
 def count(raw: Any) -> int:
+    if raw.__class__ is str and raw.isascii() and raw.isdigit():  # the common case, exact for huge counts
+        return int(raw)
     return raw if type(raw) is int and raw >= 0 else int(_number(raw, "a whole number"))
 
 
@@ -360,9 +363,9 @@ def _library(v: Mapping[str, Any], ctx: RowContext) -> LibraryTrack:
     fields = {"recorded_at": ctx.recorded_at, **v}
     raw_isrc = fields.pop("isrc", None)
     if raw_isrc is not None:
-        if is_valid_isrc(raw_isrc):
+        try:
             fields["isrc"] = normalise_isrc(raw_isrc)
-        else:  # platforms' data is dirty: keep the track without its ISRC, and say so (issue 4 flags these)
+        except InvalidIdentifier:  # platforms' data is dirty: keep the track, drop the ISRC, say so (issue 4)
             ctx.warnings.append(("isrc", f"malformed ISRC {raw_isrc!r} ignored"))
     return LibraryTrack(**fields)
 

@@ -268,7 +268,7 @@ def _blank(raw: Any) -> bool:
 def _build(
     spec: KindSpec, rows: Iterator[tuple[int, Cells]], source: str, recorded_at: datetime
 ) -> tuple[list[Any], list[TableWarning]]:
-    columns = {c.name: c for c in spec.columns}
+    columns, required = {c.name: c for c in spec.columns}, spec.required
     facts: list[Any] = []
     warnings: list[TableWarning] = []
     first_line: dict[str, int] = {}
@@ -284,7 +284,7 @@ def _build(
                 values[name] = col.parse(raw)
             except (ValueError, InputError) as exc:
                 raise _err(source, line, name, str(exc)) from None
-        for name in spec.required:
+        for name in required:
             if name not in values:
                 raise _err(source, line, name, "missing required value")
         row_warnings: list[tuple[str, str]] = []

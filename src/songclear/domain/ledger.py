@@ -47,6 +47,9 @@ class Ledger:
     # Indexes, derived in build().
     _listed: dict[tuple[str, Right, str], list[Grant]] = field(default_factory=dict, repr=False)
     _catalogue: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
+    # Catalogue grants by (licensee, right, root licensor): a platform holds hundreds of catalogue grants, and
+    # each decision wants only those whose chain starts at one rights holder.
+    _catalogue_from: dict[tuple[str, Right, str], list[Grant]] = field(default_factory=dict, repr=False)
     _exclusive: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
     _root_licensor: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -76,12 +79,13 @@ class Ledger:
     def _index(self) -> None:
         for gid in sorted(self.grants):  # sorted: the indexes do not depend on import order
             grant = self.grants[gid]
-            self._root_licensor[gid] = self._find_root(grant).licensor
+            root = self._root_licensor[gid] = self._find_root(grant).licensor
             for right in grant.rights:
                 for subject in grant.recordings if right is Right.MASTER else grant.works:
                     self._listed.setdefault((grant.licensee, right, subject), []).append(grant)
                 if grant.catalogue:
                     self._catalogue.setdefault((grant.licensee, right), []).append(grant)
+                    self._catalogue_from.setdefault((grant.licensee, right, root), []).append(grant)
                 if grant.exclusive:
                     self._exclusive.setdefault((grant.licensor, right), []).append(grant)
 
@@ -110,11 +114,9 @@ class Ledger:
         """Grants to ``licensee`` that may cover ``subject``: those listing it, and catalogue grants whose chain
         starts at the rights holder (a catalogue grant from anyone else never covers it)."""
         listed = self._listed.get((licensee, right, subject), [])
-        catalogue = [
-            g
-            for g in self._catalogue.get((licensee, right), [])
-            if holder is not None and self._root_licensor[g.id] == holder
-        ]
+        catalogue = self._catalogue_from.get((licensee, right, holder), []) if holder is not None else []
+        if not listed:
+            return list(catalogue)
         return listed + [g for g in catalogue if g not in listed]
 
     def exclusive_grants_by(self, licensor: str, right: Right) -> list[Grant]:

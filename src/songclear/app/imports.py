@@ -50,9 +50,7 @@ def import_table(db, path: Path, *, kind: str | None, recorded_at: datetime) -> 
     if not path.is_file():
         raise ImportError_("file not found", source=str(path))
     table = read_facts(path, kind)  # raises before anything is written
-    outcome = ImportOutcome(
-        str(path), table.kind, rows=table.rows, notes=list(getattr(table, "warnings", []))
-    )
+    outcome = ImportOutcome(str(path), table.kind, rows=table.rows, notes=[str(w) for w in table.warnings])
     with db.session() as session:
         repo = LedgerRepository(session)
         if repo.find_import(table.sha256, table.kind) is not None:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, ColumnElement, Table, and_, func, insert, or_, select, update
@@ -166,6 +167,7 @@ class LedgerRepository:
         table = codec.table
         cols = [table.c[c] for c in codec.columns]
         key_at = [codec.columns.index(c) for c in codec.key]
+        key_of = itemgetter(*key_at) if len(key_at) > 1 else (lambda values, i=key_at[0]: (values[i],))
         base = select(table.c.id, table.c.recorded_at, *cols).where(table.c.superseded_at.is_(None))
         if len(key_at) == 1:
             queries = [base.where(table.c[codec.key[0]].in_([k[0] for k in keys]))]
@@ -180,7 +182,7 @@ class LedgerRepository:
             for part in scan(self.session, q):
                 for row in part:
                     values = tuple(row[2:])
-                    out[tuple(values[i] for i in key_at)] = (row[0], row[1], values)
+                    out[key_of(values)] = (row[0], row[1], values)
         return out
 
     def begin_import(self, source: str, sha256: str, kind: str, recorded_at: datetime) -> int:

@@ -102,7 +102,7 @@ class Memo:
         return v
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: codecs key dicts on the hot path
 class Codec:
     """How one kind of fact maps to its table.
 

@@ -206,8 +206,9 @@ class Linker:
                     reasons.append(f"title only {title.similarity:.2f} similar")
                 if best.field("duration").agreement != "agree":
                     reasons.append("title is not exact and the durations do not confirm it")
-            if len(viable) > 1 and viable[1].total > best.total - t.margin:
-                reasons.append(f"{viable[1].isrc} scores {viable[1].total:.3f}, too close to tell apart")
+            rival = next((s for s in viable[1:] if _clean(s)), None)
+            if rival is not None and rival.total > best.total - t.margin:
+                reasons.append(f"{rival.isrc} scores {rival.total:.3f}, too close to tell apart")
             if best.total >= t.auto and not reasons:
                 return LinkProposal(
                     key, AUTO, best.isrc, work, "metadata", best, best.explain(),
@@ -230,19 +231,37 @@ class Linker:
         alternatives: tuple[tuple[str, float], ...],
     ) -> LinkProposal:
         """No recording fits. The same title in another version or by another artist may still be the Work."""
-        for s in scores:
-            work = self._work_of(s.isrc)
-            title = s.field("title")
-            if work is None or work in rejected or title.agreement not in ("exact", "script"):
-                continue
-            artist = s.field("artist").agreement
-            if view.parsed.version is Version.COVER and artist == "disagree" and not s.blockers:
+        same_title = [
+            s for s in scores
+            if s.field("title").agreement in ("exact", "script")
+            and (w := self._work_of(s.isrc)) is not None and w not in rejected
+        ]  # fmt: skip
+        if view.parsed.version is Version.COVER:
+            originals = [s for s in same_title if s.field("artist").agreement == "disagree"]
+            if view.parsed.original_artists:  # '(原唱: X)' names the original: keep X's recordings
+                named = frozenset(self.aliases.key(n) for n in view.parsed.original_artists)
+                originals = [
+                    s for s in originals if named & self.index.views[self.index.by_isrc[s.isrc]].artist_keys
+                ]
+            works = sorted({self._work_of(s.isrc) for s in originals} - {None})
+            if works:
+                first = originals[0]
+                outcome = AUTO if len(works) == 1 else REVIEW
+                text = (
+                    f"a cover by another artist of work {works[0]} ({first.isrc}): linked to the work only"
+                    if len(works) == 1
+                    else f"a cover of one of several works titled alike: {', '.join(works)}; a person chooses"
+                )
                 return LinkProposal(
-                    key, AUTO, None, work, "metadata", s,
-                    f"a cover of {s.isrc} (work {work}) by another artist: linked to the work only\n{s.explain()}",
-                    flags=self._work_flags(work), alternatives=alternatives,
+                    key, outcome, None, works[0], "metadata", first, f"{text}\n{first.explain()}",
+                    flags=self._work_flags(works[0]), alternatives=alternatives,
                 )  # fmt: skip
-            if artist in ("agree", "partial") and s.field("version").agreement == "disagree":
+        for s in same_title:
+            if (
+                s.field("artist").agreement in ("agree", "partial")
+                and s.field("version").agreement == "disagree"
+            ):
+                work = self._work_of(s.isrc)
                 return LinkProposal(
                     key, REVIEW, None, work, "metadata", s,
                     f"another version of work {work} by the same artist, not registered as a recording\n"
@@ -252,6 +271,11 @@ class Linker:
         nearest = scores[0] if scores else None
         text = "no candidate recording" if nearest is None else f"no link; nearest:\n{nearest.explain()}"
         return LinkProposal(key, NONE, None, None, "metadata", nearest, text, alternatives=alternatives)
+
+
+def _clean(s: LinkScore) -> bool:
+    """A rival worth a margin check: nothing against it, and its version agrees outright."""
+    return not s.blockers and s.field("version").agreement == "agree"
 
 
 def link_tracks(

@@ -114,7 +114,7 @@ _TAG_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("live", r"\blive\b|live版|现场|現場|演唱会|演唱會|\bconcert\b"),
         ("acoustic", r"acoustic|不插电|不插電|unplugged"),
         ("demo", r"\bdemo\b|小样|小樣"),
-        ("cover", r"\bcover\b|翻唱|翻自|原唱"),
+        ("cover", r"\bcover\b|翻唱|翻自|原唱"),  # '原唱: X' (original singer X) marks a cover
         ("radio_edit", r"radio edit|radio version|radio mix|电台版|電台版"),
         ("tv_edit", r"电视剧|電視劇|电影|電影|网剧|網劇|动画|動畫|插曲|主题曲|主題曲|片尾曲|片头曲|片頭曲|"
                     r"\btv size\b|\btv version\b|\btv edit\b|film version|影视版"),
@@ -142,6 +142,7 @@ _BENIGN = re.compile(
 )  # fmt: skip
 _BRACKETED = re.compile(r"[(\[【〔{]([^()\[\]【】〔〕{}]*)[)\]】〕}]")
 _DASH_SUFFIX = re.compile(r"\s+[-–—~]\s+([^-–—~]+)$")
+_ORIGINAL = re.compile(r"^(?:原唱|翻自|cover of|originally by)\s*[:：]?\s*(.+)$", re.IGNORECASE)
 _FEAT = re.compile(r"^(?:feat\.?|ft\.?|featuring|with)\s+(.+)$", re.IGNORECASE)
 # Bare Chinese markers glued to the end of a title: '告白气球伴奏', '告白气球 DJ版', '告白气球现场版'.
 _BARE_SUFFIX = re.compile(
@@ -162,6 +163,7 @@ class ParsedTitle:
     tags: frozenset[str] = frozenset()
     extras: tuple[str, ...] = ()
     featuring: tuple[str, ...] = ()
+    original_artists: tuple[str, ...] = ()  # '(原唱: 周杰伦)': whom a cover covers
 
 
 def tags_of(annotation: str) -> frozenset[str]:
@@ -197,8 +199,13 @@ def parse_title(title: str) -> ParsedTitle:
     tags: set[str] = set()
     extras: list[str] = []
     featuring: list[str] = []
+    originals: list[str] = []
     for note in annotations:
         if not note:
+            continue
+        if original := _ORIGINAL.match(note):
+            originals.extend(split_artists(original.group(1)))
+            tags.add("cover")
             continue
         if feat := _FEAT.match(note):
             featuring.extend(split_artists(feat.group(1)))
@@ -210,7 +217,9 @@ def parse_title(title: str) -> ParsedTitle:
             extras.append(fold_text(note))
     base = _SPACES.sub(" ", text).strip(" -–—~·") or _SPACES.sub(" ", title).strip()
     frozen = frozenset(tags)
-    return ParsedTitle(base, version_of(frozen), frozen, tuple(sorted(extras)), tuple(featuring))
+    return ParsedTitle(
+        base, version_of(frozen), frozen, tuple(sorted(extras)), tuple(featuring), tuple(originals)
+    )
 
 
 def _benign_or_feat(note: str) -> frozenset[str]:

@@ -25,7 +25,7 @@ class FieldEvidence:
     name: str
     track_value: str
     recording_value: str
-    agreement: str  # exact | script | fuzzy | phonetic | agree | partial | soft | disagree | unknown
+    agreement: str  # exact script fuzzy phonetic | agree equivalent partial soft | disagree unknown
     similarity: float
     weight: float
 
@@ -102,7 +102,18 @@ def compare_title(track: TrackView, rec: RecordingView) -> tuple[FieldEvidence, 
         blocker = ("title agrees only in pinyin (homophones collide)",)
         return FieldEvidence("title", track.raw_title, rec.raw_title, "phonetic", 0.9 * sim, w), blocker
     sim = Indel.normalized_similarity(t, r)
-    return FieldEvidence("title", track.raw_title, rec.raw_title, "fuzzy", sim, w), ()
+    blockers: tuple[str, ...] = ()
+    if _numerals(t) != _numerals(r):
+        # '第一天' / '第二天', 'Love Song 2': a different number is a sequel or another song, not a typo.
+        blockers = ("titles differ in a number",)
+    return FieldEvidence("title", track.raw_title, rec.raw_title, "fuzzy", sim, w), blockers
+
+
+_NUMERALS = frozenset("0123456789零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾")
+
+
+def _numerals(key: str) -> str:
+    return "".join(c for c in key if c in _NUMERALS)
 
 
 def compare_artists(
@@ -133,23 +144,28 @@ def compare_artists(
 
 
 def compare_version(
-    track: TrackView, rec: RecordingView
+    track: TrackView, rec: RecordingView, *, same_length: bool = False
 ) -> tuple[FieldEvidence, tuple[str, ...], tuple[str, ...]]:
+    """``same_length``: durations agree, so a TV/film annotation on one side only is a label, not an edit."""
     w = WEIGHTS["version"]
     tv, rv = track.parsed.version, rec.version
+    t_tv, r_tv = "tv_edit" in track.parsed.tags, "tv_edit" in rec.tags
     shown_t = ", ".join(sorted(track.parsed.tags)) or "studio"
     shown_r = ", ".join(sorted(rec.tags)) or rec.version.value
     vetoes: tuple[str, ...] = ()
     blockers: list[str] = []
     if tv == rv:
         ev = FieldEvidence("version", shown_t, shown_r, "agree", 1.0, w)
+    elif same_length and t_tv != r_tv and {tv, rv} == {Version.STUDIO, Version.RADIO_EDIT}:
+        # '晴天 (电视剧《X》插曲)' of the same length as the studio 晴天 is that master, annotated with its use.
+        ev = FieldEvidence("version", shown_t, shown_r, "equivalent", 0.8, w)
     elif tv in _SOFT and rv in _SOFT:
         ev = FieldEvidence("version", shown_t, shown_r, "soft", 0.5, w)
         blockers.append(f"version {tv.value} vs {rv.value}: may be the same master, a person decides")
     else:
         ev = FieldEvidence("version", shown_t, shown_r, "disagree", 0.0, w)
         vetoes = (f"another version: track {tv.value}, recording {rv.value}",)
-    if ("tv_edit" in track.parsed.tags) != ("tv_edit" in rec.tags) and tv == rv:
+    if t_tv != r_tv and tv == rv:
         blockers.append("TV/film edit marker on one side only")
     if track.parsed.extras != rec.extras:
         blockers.append(
@@ -181,8 +197,10 @@ def score_pair(
 ) -> LinkScore:
     title, title_blockers = compare_title(track, rec)
     artist, artist_vetoes, artist_blockers = compare_artists(track, rec)
-    version, version_vetoes, version_blockers = compare_version(track, rec)
     duration, duration_blockers = compare_duration(track, rec, agree_s=agree_s, far_s=far_s)
+    version, version_vetoes, version_blockers = compare_version(
+        track, rec, same_length=duration.agreement == "agree"
+    )
     fields = (title, artist, version, duration)
     weight = sum(f.weight for f in fields)
     total = sum(f.similarity * f.weight for f in fields) / weight

@@ -49,8 +49,10 @@ def main() -> None:
         fp = fingerprint_file(wav)
         durations[wav.stem] = fp.seconds
         index.add(wav.stem, fp)
-    filler = [fingerprint_samples(synth_music(10_000 + i, SONG_S, rate=ENGINE_RATE))
-              for i in range(int(args.distinct * 3600 / SONG_S))]
+    filler = [
+        fingerprint_samples(synth_music(10_000 + i, SONG_S, rate=ENGINE_RATE))
+        for i in range(int(args.distinct * 3600 / SONG_S))
+    ]
     copies = int(np.ceil(args.hours * 3600 / (len(filler) * SONG_S)))
     for c in range(copies):
         for i, fp in enumerate(filler):
@@ -77,7 +79,9 @@ def main() -> None:
             total += 1
             correct += bool(found) and found[0].recording_id == wav.stem
     ms = np.array(lat[1:]) * 1000  # the first query pays numba's cache load
-    print(f"| index | {hours:.0f} h, {len(index)} recordings, {index.nbytes / 1e9:.2f} GB, built in {build_s:.0f} s |")
+    print(
+        f"| index | {hours:.0f} h, {len(index)} recordings, {index.nbytes / 1e9:.2f} GB, built in {build_s:.0f} s |"
+    )
     print(f"| reopen | {reopen_ms:.1f} ms |")
     print(f"| query latency p50 / p99 | {np.percentile(ms, 50):.1f} / {np.percentile(ms, 99):.1f} ms |")
     print(f"| top-1 correct (clean, pink 10 dB, speed +5 %, pitch +1 st) | {correct}/{total} |")

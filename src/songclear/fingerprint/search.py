@@ -33,7 +33,7 @@ class SearchParams:
 
     peaks: PeakParams = PeakParams(per_second=32.0)
     hashes: HashParams = HashParams(fan=6)
-    min_score: int = 10
+    min_score: int = 14
     max_speed_change: float = 0.15  # accept time scales within 1/(1+x) .. 1+x
     max_pitch_st: float = 3.0
     top: int = 5
@@ -200,7 +200,12 @@ def _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, recording_id, params) -> 
     for _ in range(3):
         if inl.sum() < 4:
             return None
-        slope, icept = np.polyfit(x[inl], y[inl], 1)
+        xi, yi = x[inl], y[inl]
+        var = float(np.var(xi))
+        if var < 1.0:  # all points at one instant: no time scale to fit
+            return None
+        slope = float(np.mean((xi - xi.mean()) * (yi - yi.mean())) / var)
+        icept = float(yi.mean() - slope * xi.mean())
         inl = np.abs(y - (slope * x + icept)) <= 3.0
     lo, hi = 1.0 / (1.0 + params.max_speed_change), 1.0 + params.max_speed_change
     if not lo <= slope <= hi:

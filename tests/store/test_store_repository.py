@@ -15,6 +15,7 @@ from songclear.domain.territory import Territories
 from songclear.domain.vocabulary import PartyKind, Right
 from songclear.errors import InputError, LedgerIntegrityError, NotFound
 from songclear.store import Database, LedgerRepository, RecordCounts
+from songclear.store.repository import LOOKUP_BATCH
 from songclear.store.rows import codec_for
 
 T1 = datetime(2015, 7, 1, 8, 30, 0, 123456, tzinfo=UTC)
@@ -190,3 +191,27 @@ def test_codecs_encode_columns_in_table_order():
     for fact in FACTS:
         codec = codec_for(fact)
         assert tuple(codec.encode(fact)) == codec.columns, codec.kind
+
+
+def test_bulk_record_across_lookup_batches(database: Database):
+    # More keys than one lookup batch holds, over two platforms: every batch boundary is crossed.
+    n = LOOKUP_BATCH * 2 + 321
+    tracks = [
+        LibraryTrack(platform=f"P{i % 2}", track_id=f"{i:06d}", title=f"T{i}", play_count=i) for i in range(n)
+    ]
+    changed = [
+        replace(t, availability=Availability.TAKEN_DOWN) if i % 3 == 0 else t for i, t in enumerate(tracks)
+    ]
+    with database.session() as s:
+        repo = LedgerRepository(s)
+        assert repo.record(tracks, recorded_at=T1) == RecordCounts(added=n)
+        assert repo.record(changed, recorded_at=T2) == RecordCounts(
+            added=(n + 2) // 3, unchanged=n - (n + 2) // 3
+        )
+    with database.session() as s:
+        repo = LedgerRepository(s)
+        assert repo.count_tracks() == n and repo.count_tracks(known_at=T1) == n
+        now = {t.key: t for t in repo.iter_tracks(batch=1000)}
+        then = {t.key: t for t in repo.iter_tracks(known_at=T1, batch=1000)}
+        assert now == {t.key: at(t, T2 if t.availability is Availability.TAKEN_DOWN else T1) for t in changed}
+        assert then == {t.key: at(t) for t in tracks}

@@ -16,7 +16,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from songclear.domain.catalogue import LibraryTrack, Party, Recording, Work
@@ -26,8 +26,8 @@ from songclear.domain.notices import Notice
 from songclear.domain.releases import ReleaseDeals
 from songclear.errors import InputError, LedgerIntegrityError, NotFound
 from songclear.store import tables
+from songclear.store.bulk import insert_rows, key_in, scan
 from songclear.store.rows import CODECS, Codec, Fact, Memo, codec_for, utc
-from songclear.store.scan import scan
 
 LOOKUP_BATCH = 5_000  # keys per current-version lookup: well under SQLite's 32 766 bound parameters
 
@@ -131,52 +131,24 @@ class LedgerRepository:
 
     def _insert(self, codec: Codec, rows: list[tuple], at: datetime, import_id: int | None) -> None:
         names = (*codec.columns, "recorded_at", "import_id")
-        conn = self.session.connection()
-        if conn.dialect.name != "sqlite":  # psycopg: SQLAlchemy's multi-row VALUES batches are the fast path
-            self.session.execute(
-                insert(codec.table), [dict(zip(names, (*r, at, import_id), strict=True)) for r in rows]
-            )
-            return
-        # SQLite: SQLAlchemy's per-row parameter processing would dominate a million-row import, so run the
-        # driver's executemany directly, converting only the columns whose type needs it (dates, instants;
-        # sqlite3 stores bools as 0/1 itself).
-        dialect = conn.dialect
-        table = codec.table
-        procs = [
-            (i, p)
-            for i, c in enumerate(codec.columns)
-            if not isinstance(table.c[c].type, Boolean)
-            and (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect))
-        ]
-        stamp = table.c.recorded_at.type.dialect_impl(dialect).bind_processor(dialect)(at)
-        if procs:
-            converted = []
-            for r in rows:
-                row = list(r)
-                for i, p in procs:
-                    if row[i] is not None:
-                        row[i] = p(row[i])
-                converted.append((*row, stamp, import_id))
-        else:
-            converted = [(*r, stamp, import_id) for r in rows]
-        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        conn.exec_driver_sql(sql, converted)
+        insert_rows(self.session, codec.table, names, [(*r, at, import_id) for r in rows])
 
     def _current(self, codec: Codec, keys: list[tuple]) -> dict[tuple, tuple[int, datetime, tuple]]:
         """Current versions of ``keys``: key -> (version id, recorded_at, fact column values)."""
         table = codec.table
         cols = [table.c[c] for c in codec.columns]
         key_at = [codec.columns.index(c) for c in codec.key]
+        dialect = self.session.connection().dialect.name
         key_of = itemgetter(*key_at) if len(key_at) > 1 else (lambda values, i=key_at[0]: (values[i],))
         base = select(table.c.id, table.c.recorded_at, *cols).where(table.c.superseded_at.is_(None))
         if len(key_at) == 1:
-            queries = [base.where(table.c[codec.key[0]].in_([k[0] for k in keys]))]
+            queries = [base.where(key_in(table.c[codec.key[0]], [k[0] for k in keys], dialect))]
         else:  # (platform, track_id): one IN-list per platform
             by_first: dict[Any, list[Any]] = {}
             for k in keys:
                 by_first.setdefault(k[0], []).append(k[1])
             first, second = (table.c[c] for c in codec.key)
-            queries = [base.where(first == f, second.in_(rest)) for f, rest in by_first.items()]
+            queries = [base.where(first == f, key_in(second, rest, dialect)) for f, rest in by_first.items()]
         out: dict[tuple, tuple[int, datetime, tuple]] = {}
         for q in queries:
             for part in scan(self.session, q):

@@ -60,8 +60,8 @@ class ArtistAliases:
                     uf.find(folded)
             for other in nodes[1:]:
                 uf.union(nodes[0], other)
-        # Canonical key of a group: the name key of its root, so it reads as a name in explanations.
-        self._exact: dict[str, str] = {f: name_key(uf.find(f)) for f in folded_names}
+        # Canonical key of a group: its root name as folded, not script-converted (于文 and 於文 stay two keys).
+        self._exact: dict[str, str] = {f: compact(uf.find(f)) for f in folded_names}
         self._simplified: dict[str, str] = {}
         for folded, canonical in self._exact.items():
             sk = name_key(folded)
@@ -105,7 +105,9 @@ class ArtistAliases:
             return k
         sk = name_key(folded)
         k = self._simplified.get(sk)
-        return sk if k is None or k == _AMBIGUOUS else k
+        if k == _AMBIGUOUS:
+            return "?" + compact(folded)  # matches only the same spelling
+        return sk if k is None else k
 
     def resolution(self, name: str) -> str:
         """How a name resolved, for explanations: 'alias table', 'script (t2s)' or 'unknown artist'."""

@@ -98,6 +98,12 @@ def split_artists(field: str, keep: Container[str] = frozenset()) -> tuple[str, 
         for piece in pieces:
             if piece and piece not in out:
                 out.append(piece)
+    # A known name with a separator inside, met within a longer field: 'X、Simon & Garfunkel'.
+    i = 0
+    while i < len(out) - 1:
+        if fold_text(f"{out[i]} {out[i + 1]}") in keep:
+            out[i : i + 2] = [f"{out[i]} & {out[i + 1]}"]
+        i += 1
     return tuple(out)
 
 

@@ -134,7 +134,10 @@ def compare_artists(
             (),
             (f"track credits artists the recording does not: {extra}",),
         )
-    if {pinyin_key(k) for k in t} <= {pinyin_key(k) for k in r}:
+    # Pinyin only bridges scripts ('Zhou Jielun' / 周杰伦); two Chinese names that sound alike are two artists.
+    if any(has_cjk(k) for k in t) != any(has_cjk(k) for k in r) and {pinyin_key(k) for k in t} <= {
+        pinyin_key(k) for k in r
+    }:
         return (
             FieldEvidence("artist", shown_t, shown_r, "phonetic", 0.7, w),
             (),

@@ -124,6 +124,9 @@ def test_naive_instants_are_refused(database: Database):
             repo.record([LABEL], recorded_at=datetime(2015, 7, 1))
         with pytest.raises(InputError, match="no time zone"):
             repo.load_ledger(known_at=datetime(2015, 7, 1))
+        naive_end = Termination(datetime(2015, 9, 1), TerminationCause.TERMINATED)
+        with pytest.raises(InputError, match="grant G1: naive datetime"):
+            repo.record([replace(ROOT, termination=naive_end)], recorded_at=T1)
 
 
 def test_the_same_key_twice_in_one_call_is_applied_in_order(database: Database):

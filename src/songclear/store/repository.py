@@ -94,7 +94,10 @@ class LedgerRepository:
             if key in batch:  # the same key twice: apply the first before comparing the second
                 counts += self._write(codec, batch, at, import_id)
                 batch.clear()
-            batch[key] = tuple(codec.encode(fact).values())  # encode() lists the columns in table order
+            try:
+                batch[key] = tuple(codec.encode(fact).values())  # encode() lists the columns in table order
+            except ValueError as e:  # a naive datetime inside the fact
+                raise InputError(f"{codec.kind} {'/'.join(key)}: {e}") from e
             if len(batch) >= LOOKUP_BATCH:
                 counts += self._write(codec, batch, at, import_id)
                 batch.clear()

@@ -26,7 +26,9 @@ def test_fields_round_trip(peaks):
     tr = peaks_to_triplets(peaks)
     fields = hashes_to_fields(triplets_to_hashes(tr))
     assert np.array_equal(fields["r"], np.clip(np.floor(tr.r * R_LEVELS), 0, R_LEVELS - 1))
-    assert np.array_equal(fields["d2"], np.clip(np.floor((tr.d2 + D_MAX) / D_STEP), 0, 2 * D_MAX / D_STEP - 1))
+    assert np.array_equal(
+        fields["d2"], np.clip(np.floor((tr.d2 + D_MAX) / D_STEP), 0, 2 * D_MAX / D_STEP - 1)
+    )
     assert np.array_equal(fields["loudest"], tr.loudest)
 
 
@@ -49,8 +51,11 @@ def test_probes_contain_the_stored_hash_and_recover_jittered_ones(peaks):
     assert all((h, i) in pairs for i, h in enumerate(stored.tolist()))
 
     rng = np.random.default_rng(5)
-    jittered = Peaks(peaks.t + rng.uniform(-0.15, 0.15, len(peaks)), peaks.f + rng.uniform(-0.05, 0.05, len(peaks)),
-                     peaks.m)
+    jittered = Peaks(
+        peaks.t + rng.uniform(-0.15, 0.15, len(peaks)),
+        peaks.f + rng.uniform(-0.05, 0.05, len(peaks)),
+        peaks.m,
+    )
     jt = peaks_to_triplets(jittered)
     jp, _ = probe_hashes(jt)
     exact = np.isin(triplets_to_hashes(jt), stored).mean()

@@ -23,7 +23,9 @@ def test_values_pack_round_trip(songs):
     fp = fingerprint_samples(songs["REC01"])
     key, t1, span, f1 = unpack_values(pack_values(12345, fp))
     assert np.all(key == 12345)
-    assert np.array_equal(t1 * 2, fp.t1) and np.array_equal(span * 2, fp.span) and np.array_equal(f1 * 4, fp.f1)
+    assert (
+        np.array_equal(t1 * 2, fp.t1) and np.array_equal(span * 2, fp.span) and np.array_equal(f1 * 4, fp.f1)
+    )
 
 
 def test_reopen_is_fast_and_sees_the_same_index(index, songs):
@@ -68,8 +70,10 @@ def test_compaction_drops_removed_entries_and_keeps_answers(tmp_path, songs):
     idx.compact()
     idx = FingerprintIndex.open(path)
     assert len(idx.segments) == 1 and idx.nbytes < before
-    assert sorted(p.name for p in path.iterdir()) == ["manifest.json", *sorted(
-        f"{idx.segments[0].name}.{k}.npy" for k in ("hashes", "values"))]
+    assert sorted(p.name for p in path.iterdir()) == [
+        "manifest.json",
+        *sorted(f"{idx.segments[0].name}.{k}.npy" for k in ("hashes", "values")),
+    ]
     assert idx.search(songs["REC02"][R : 11 * R])[0].recording_id == "REC02"
     assert idx.search(songs["REC01"][R : 11 * R]) == []
 
@@ -109,4 +113,7 @@ def test_index_from_file_path(tmp_path, songs):
     path = encode(songs["REC03"], tmp_path / "ref.flac")
     with FingerprintIndex.open(tmp_path / "idx") as idx:
         idx.add("REC03", path)
-    assert FingerprintIndex.open(tmp_path / "idx").search(songs["REC03"][20 * R : 30 * R])[0].recording_id == "REC03"
+    assert (
+        FingerprintIndex.open(tmp_path / "idx").search(songs["REC03"][20 * R : 30 * R])[0].recording_id
+        == "REC03"
+    )

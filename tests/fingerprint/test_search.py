@@ -74,11 +74,13 @@ def test_unrelated_audio_returns_no_match(index, rng):
 
 
 def test_scan_reports_every_segment_of_a_medley(index, songs):
-    medley = np.concatenate([
-        clip(songs, "REC01", 5.0, 15.0),
-        synth_music(4242, 12.0, rate=R),
-        speed(clip(songs, "REC04", 10.0, 16.0), 1.05),
-    ])
+    medley = np.concatenate(
+        [
+            clip(songs, "REC01", 5.0, 15.0),
+            synth_music(4242, 12.0, rate=R),
+            speed(clip(songs, "REC04", 10.0, 16.0), 1.05),
+        ]
+    )
     found = index.scan(medley)
     assert [m.recording_id for m in found] == ["REC01", "REC04"]
     first, second = found

@@ -59,6 +59,7 @@ def import_table(db, path: Path, *, kind: str | None, recorded_at: datetime) -> 
             return outcome
         import_id = repo.begin_import(path.name, table.sha256, table.kind, recorded_at)
         counts = repo.record(table.facts, recorded_at=recorded_at, import_id=import_id)
+        repo.finish_import(import_id, counts.as_dict())
     outcome.added, outcome.unchanged = counts.added, counts.unchanged
     return outcome
 
@@ -103,5 +104,6 @@ def import_ddex(
             return outcome  # a test message, an older or duplicate message: nothing live changes
         import_id = repo.begin_import(path.name, sha, "ddex", recorded_at)
         counts = repo.record(facts, recorded_at=recorded_at, import_id=import_id)
+        repo.finish_import(import_id, counts.as_dict())
     outcome.added, outcome.unchanged = counts.added, counts.unchanged
     return outcome

@@ -36,7 +36,7 @@ def db_upgrade(ctx: typer.Context, json_: bool = JSON) -> None:
     db = ctx.obj.database()
     db.upgrade()
     payload = {
-        "url": db.safe_url if hasattr(db, "safe_url") else ctx.obj.db_url.split("@")[-1],
+        "url": db.url,
         "revision": db.revision(),
     }
     emit_json(payload) if json_ else console.print(f"database at revision [bold]{payload['revision']}[/]")

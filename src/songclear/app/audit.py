@@ -112,18 +112,17 @@ def _instants_of(grant: Grant) -> Iterator[datetime]:
         yield grant.termination.effective
 
 
-def decision_breakpoints(
+def grant_breakpoints(
     platform: str, identity: TrackIdentity | None, ledger: Ledger, query: ClearanceQuery
 ) -> set[datetime]:
-    """Every instant at which the decision for (platform, identity) may change, the query's instant aside.
+    """The instants at which a grant that matters to (platform, identity) starts or stops holding, and the
+    'expiring' horizon before each of its ends.
 
-    A decision depends on time only through grant terms and terminations (``in_term``, ``not_terminated``, on
-    every grant of every candidate chain and on the exclusive grants checked for conflicts), the 'expiring'
-    horizon before a chain's end, and the notices' tolerance windows; between two breakpoints it is constant."""
+    Those are, with the notices' tolerance windows, the only ways a decision depends on time: ``in_term`` and
+    ``not_terminated`` on every grant of every candidate chain and on the exclusive grants checked for
+    conflicts, and the expiring test on a chain's end. Between two breakpoints only the notices can turn an
+    uncleared decision into a tolerated one (``buffer``) and back."""
     out: set[datetime] = set()
-    for n in ledger.notices.values():
-        out.add(start_of_day(n.issued, n.tz))
-        out.add(start_of_day(n.tolerated_until + timedelta(days=1), n.tz))
     if identity is None or identity.isrc not in ledger.recordings:
         return out
     horizon = timedelta(days=query.expiring_days)
@@ -137,6 +136,15 @@ def decision_breakpoints(
     return out
 
 
+_NOT_CLEARED = (Status.UNCLEARED, Status.BUFFER)
+
+
+def _tolerated(ledger: Ledger, platform: str, query: ClearanceQuery, instants: list[datetime]) -> list[bool]:
+    """Per instant: does a notice tolerate the platform's uncleared tracks (``buffer``, as ``decide`` says)?"""
+    notices = list(ledger.notices.values())
+    return [any(n.tolerates(platform, query.territory, at) for n in notices) for at in instants]
+
+
 def status_timeline(
     tracks: list[LibraryTrack],
     ledger: Ledger,
@@ -144,9 +152,9 @@ def status_timeline(
     days: list[date],
     resolve: IdentityResolver,
 ) -> list[TimelinePoint]:
-    """Status counts on each of ``days``. Each (platform, identity) is decided on the first day and again only on
-    the days after one of its breakpoints (``decision_breakpoints``): most identities change status a few
-    times a year, so a 20-week timeline costs about two decisions per identity, not twenty."""
+    """Status counts on each of ``days``, deciding each (platform, identity) on the first day and again only on
+    the days after one of its ``grant_breakpoints``; in between, an uncleared identity follows the notices.
+    Most identities have no breakpoint in a few months: one decision each instead of one per day."""
     groups: Counter = Counter()
     sample: dict[tuple, LibraryTrack] = {}
     for t in tracks:
@@ -158,18 +166,33 @@ def status_timeline(
     instants = [start_of_day(d, DEFAULT_TZ) for d in days]
     queries = [dataclasses.replace(query, at=at) for at in instants]
     counts = [Counter() for _ in days]
+    tolerated: dict[str, list[bool]] = {}
+    steady: Counter = Counter()  # (platform, first-day status) -> tracks with no breakpoint inside the days
     for key, n in groups.items():
         track, identity = sample[key], key[1]
+        platform = track.platform
         redecide = {
             i
-            for b in decision_breakpoints(track.platform, identity, ledger, query)
+            for b in grant_breakpoints(platform, identity, ledger, query)
             if 0 < (i := bisect.bisect_left(instants, b)) < len(instants)
         }  # day i follows a breakpoint in (day i-1, day i]
         status = decide(track, identity, ledger, queries[0]).status
-        counts[0][status] += n
-        for i in range(1, len(days)):
+        if not redecide:
+            steady[platform, status] += n
+            continue
+        if platform not in tolerated:
+            tolerated[platform] = _tolerated(ledger, platform, query, instants)
+        for i in range(len(days)):
             if i in redecide:
                 status = decide(track, identity, ledger, queries[i]).status
+            elif status in _NOT_CLEARED:
+                status = Status.BUFFER if tolerated[platform][i] else Status.UNCLEARED
+            counts[i][status] += n
+    for (platform, first), n in steady.items():
+        if platform not in tolerated:
+            tolerated[platform] = _tolerated(ledger, platform, query, instants)
+        for i, tol in enumerate(tolerated[platform]):
+            status = first if first not in _NOT_CLEARED else Status.BUFFER if tol else Status.UNCLEARED
             counts[i][status] += n
     return [TimelinePoint(d, {s: c.get(s, 0) for s in Status}) for d, c in zip(days, counts, strict=True)]
 

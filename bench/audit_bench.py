@@ -1,0 +1,191 @@
+"""The audit benchmark: the full audit of a synthetic 1 M-track library, wall time and peak RSS.
+
+    python bench/audit_bench.py                      # SQLite, 1 M tracks (generates bench/out/*.db once)
+    python bench/audit_bench.py --backend postgresql --url postgresql://postgres@127.0.0.1:5433/bench \
+        --tracks 10000000
+
+What is timed (in a fresh child process per scenario, so its peak RSS is its own): interpreter start, opening the
+database, loading the ledger once, then ``run_audit`` for every platform of the library in turn — track
+streaming, one decision per track, the summary, the AuditRun — with and without the week-by-week timeline,
+summed. Separate ``songclear audit --platform P`` invocations would each load the ledger again: the 'ledger
+load' line gives that cost. The target (issue 2, section 7): <= 30 s wall and <= 2 GiB peak RSS for 1 M tracks
+on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+TARGET_WALL_S = 30.0
+TARGET_RSS_MIB = 2048.0
+AUDIT_DAY = date(2015, 8, 15)  # inside the 2015 notice's buffer: every status occurs
+
+
+def _audit_child(url: str, timeline: bool, day: date) -> dict:
+    """Runs in the child: the timed work. Returns figures as a dict (printed as JSON)."""
+    from songclear.app.audit import make_query, run_audit
+    from songclear.store.database import Database
+    from songclear.store.repository import LedgerRepository
+
+    started = time.perf_counter()
+    query = make_query(day)
+    per_platform, decisions, counts = {}, 0, {}
+    with Database.open(url, upgrade=False) as db, db.session() as s:
+        repo = LedgerRepository(s)
+        ledger = repo.load_ledger()
+        ledger_s = time.perf_counter() - started
+        for platform in repo.platforms():
+            t0 = time.perf_counter()
+            run = run_audit(
+                repo, platform=platform, day=day, query=query, with_timeline=timeline, ledger=ledger
+            )
+            per_platform[platform] = round(time.perf_counter() - t0, 2)
+            decisions += len(run.decisions)
+            for status, n in run.summary.counts.items():
+                counts[status.value] = counts.get(status.value, 0) + n
+            if timeline:
+                decisions += sum(sum(p.counts.values()) for p in run.timeline)
+            del run
+    return {
+        "wall_s": time.perf_counter() - started,
+        "ledger_s": ledger_s,
+        "tracks": sum(counts.values()),
+        "decisions": decisions,
+        "counts": counts,
+        "per_platform_s": per_platform,
+    }
+
+
+def _ledger_load_child(url: str) -> dict:
+    from songclear.store.database import Database
+    from songclear.store.repository import LedgerRepository
+
+    started = time.perf_counter()
+    with Database.open(url, upgrade=False) as db, db.session() as s:
+        repo = LedgerRepository(s)
+        ledger = repo.load_ledger()
+        loaded = time.perf_counter()
+        n = sum(1 for _ in repo.iter_tracks())
+    return {
+        "wall_s": time.perf_counter() - started,
+        "ledger_s": loaded - started,
+        "stream_s": time.perf_counter() - loaded,
+        "grants": len(ledger.grants),
+        "recordings": len(ledger.recordings),
+        "tracks": n,
+    }
+
+
+def measure(args: list[str]) -> dict:
+    """Run this script as a child with ``args``; its JSON figures plus wall time and peak RSS (ru_maxrss)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark child {' '.join(args)} failed with exit code {proc.returncode}")
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["process_wall_s"] = time.perf_counter() - started
+    figures["peak_rss_mib"] = usage.ru_maxrss / 1024  # Linux: KiB
+    figures["cpu_s"] = usage.ru_utime + usage.ru_stime
+    return figures
+
+
+def ensure_sqlite(tracks: int, seed: int, regenerate: bool) -> str:
+    """The generated SQLite file for (tracks, seed), generated once into bench/out/ (renamed when complete)."""
+    from synthetic_ledger import Shape, generate
+
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"ledger-{tracks}-{seed}.db"
+    if path.exists() and not regenerate:
+        print(f"reusing {path.relative_to(HERE.parent)}")
+        return f"sqlite:///{path}"
+    partial = path.with_suffix(".partial.db")
+    for p in (path, partial):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{p}{suffix}").unlink(missing_ok=True)
+    print(f"generating {path.relative_to(HERE.parent)} ({tracks:,} tracks, seed {seed}) ...")
+    started = time.perf_counter()
+    generate(f"sqlite:///{partial}", Shape(tracks=tracks, seed=seed), log=print)
+    partial.rename(path)
+    print(f"generated in {time.perf_counter() - started:.0f} s")
+    return f"sqlite:///{path}"
+
+
+def report(name: str, f: dict, targets: bool) -> None:
+    rate = f["decisions"] / f["wall_s"] if f["wall_s"] else 0.0
+    verdict = ""
+    if targets:
+        ok = f["process_wall_s"] <= TARGET_WALL_S and f["peak_rss_mib"] <= TARGET_RSS_MIB
+        verdict = "  [target met]" if ok else "  [TARGET MISSED: <= 30 s and <= 2 GiB]"
+    print(
+        f"{name:<28} wall {f['process_wall_s']:7.1f} s (cpu {f['cpu_s']:.1f} s, ledger load {f['ledger_s']:.1f} s)  "
+        f"peak RSS {f['peak_rss_mib']:7.0f} MiB  tracks {f['tracks']:>10,}  "
+        f"track-days {f['decisions']:>11,}  ({rate:,.0f}/s){verdict}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Time the full library audit (see the module docstring).")
+    ap.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--url", help="database URL (required for postgresql; SQLite defaults to bench/out/)")
+    ap.add_argument("--tracks", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=2015)
+    ap.add_argument("--generate", action="store_true", help="fill --url first (it must be empty)")
+    ap.add_argument("--regenerate", action="store_true", help="SQLite: build the file again")
+    ap.add_argument("--day", type=date.fromisoformat, default=AUDIT_DAY)
+    ap.add_argument("--child", choices=("audit", "audit-timeline", "load"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.child:  # inside the measured subprocess
+        figures = (
+            _ledger_load_child(args.url)
+            if args.child == "load"
+            else _audit_child(args.url, args.child == "audit-timeline", args.day)
+        )
+        print(json.dumps(figures))
+        return 0
+
+    if args.backend == "sqlite" and not args.url:
+        url = ensure_sqlite(args.tracks, args.seed, args.regenerate)
+    elif not args.url:
+        ap.error("--backend postgresql needs --url")
+    else:
+        url = args.url
+        if args.generate:
+            from synthetic_ledger import Shape, generate
+
+            print(f"generating {args.tracks:,} tracks into {url} ...")
+            generate(url, Shape(tracks=args.tracks, seed=args.seed), log=print)
+
+    common = ["--url", url, "--day", args.day.isoformat()]
+    print(
+        f"backend {args.backend}, audit day {args.day}, {os.cpu_count()} CPUs, python {sys.version.split()[0]}"
+    )
+    load = measure(["--child", "load", *common])
+    print(
+        f"{'ledger load + track stream':<28} wall {load['process_wall_s']:7.1f} s (cpu {load['cpu_s']:.1f} s) "
+        f"(ledger {load['ledger_s']:.1f} s: {load['grants']:,} grants, {load['recordings']:,} recordings; "
+        f"stream {load['stream_s']:.1f} s: {load['tracks']:,} tracks)  peak RSS {load['peak_rss_mib']:7.0f} MiB"
+    )
+    targets = args.backend == "sqlite" and args.tracks <= 1_000_000
+    for name, child in (("audit, no timeline", "audit"), ("audit + weekly timeline", "audit-timeline")):
+        f = measure(["--child", child, *common])
+        report(name, f, targets)
+        print(f"{'':<28} per platform (s): {f['per_platform_s']}  statuses: {f['counts']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))  # synthetic_ledger, when run as a script
+    sys.exit(main())

@@ -52,7 +52,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path, pg_admin_url: str | None) -
         yield f"sqlite:///{tmp_path / 'songclear.db'}"
         return
     if pg_admin_url is None:
-        if os.environ.get("SONGCLEAR_REQUIRE_PG"):  # CI: PostgreSQL must run, a skip would hide a broken backend
+        if os.environ.get(
+            "SONGCLEAR_REQUIRE_PG"
+        ):  # CI: PostgreSQL must run, a skip would hide a broken backend
             pytest.fail(f"{PG_ENV} is not set but SONGCLEAR_REQUIRE_PG is")
         pytest.skip(PG_MISSING)
     yield from _pg_schema_url(pg_admin_url)

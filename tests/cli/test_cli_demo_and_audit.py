@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from clirun import songclear
 
 
 @pytest.fixture
 def demo(db_url, tmp_path, capsys):
-    r = songclear(capsys, "--db", db_url, "demo", "--out", tmp_path / "out", "--json")
+    # The ledger story without audio (fast); tests/cli/test_cli_audio.py runs the demo with its audio.
+    r = songclear(capsys, "--db", db_url, "demo", "--no-audio", "--out", tmp_path / "out", "--json")
     assert r.code == 0, r.err
     return r.json()
 
@@ -45,7 +47,9 @@ def test_demo_replays_2015_through_the_notice(demo, tmp_path):
 
 
 def test_rerunning_the_demo_changes_nothing(demo, db_url, tmp_path, capsys):
-    again = songclear(capsys, "--db", db_url, "demo", "--out", tmp_path / "out2", "--json").json()
+    again = songclear(
+        capsys, "--db", db_url, "demo", "--no-audio", "--out", tmp_path / "out2", "--json"
+    ).json()
     assert all(i["already_imported"] for i in again["imports"])
     assert [a["summary"] for a in again["audits"]] == [a["summary"] for a in demo["audits"]]
 

@@ -81,7 +81,7 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
 
     db = ("--db", db_url)
     outputs = {
-        "demo": songclear(capsys, *db, "demo", "--out", tmp_path, "--json"),
+        "demo": songclear(capsys, *db, "demo", "--out", tmp_path, "--json", "--workers", "1"),
         "audit": songclear(
             capsys,
             *db,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from world import at, track, world
-
 from songclear.domain.clearance import Status, decide
 from songclear.domain.rules import ClearanceQuery
+from world import at, track, world
 
 R1 = "CNA011500001"
 R2 = "CNA011500002"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from report_world import GRANTS, build_run, grant, ledger
 
+from report_world import GRANTS, build_run, grant, ledger
 from songclear.app.audit_run import AuditRun
 from songclear.reports.context import grant_parties_from_ledger
 

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 from lxml import etree
-from report_world import assert_golden
 
+from report_world import assert_golden
 from songclear.app.audit_run import TimelinePoint
 from songclear.domain.clearance import Status
 from songclear.reports.chart import licensor_svg, timeline_svg

@@ -1,7 +1,6 @@
 import json
 
 from report_world import assert_golden
-
 from songclear.reports.context import chain_path, report_context
 
 

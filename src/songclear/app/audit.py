@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from songclear.app.audit_run import AuditRun, TimelinePoint
+from songclear.app.identities import audio_resolver
 from songclear.domain.audit import diff, summarise
 from songclear.domain.catalogue import LibraryTrack, TrackIdentity
 from songclear.domain.clearance import ClearanceDecision, Status, decide, requirements
@@ -204,7 +205,7 @@ def run_audit(
     day: date,
     query: ClearanceQuery,
     known_at: datetime | None = None,
-    resolve: IdentityResolver = isrc_identity,
+    resolve: IdentityResolver | None = None,
     with_timeline: bool = True,
     keep_tracks: bool = True,
     ledger: Ledger | None = None,
@@ -221,15 +222,18 @@ def run_audit(
     if ledger is None:
         ledger = repo.load_ledger(known_at)
     tracks = list(repo.iter_tracks(platform, known_at=known_at))
-    decisions = audit_library(tracks, ledger, query, resolve=resolve)
+    resolve_then = resolve or audio_resolver(repo, platform, known_at)
+    decisions = audit_library(tracks, ledger, query, resolve=resolve_then)
     changes = None
     if known_at is not None:
         now_ledger = repo.load_ledger(None)
         now_tracks = list(repo.iter_tracks(platform))
-        now = audit_library(now_tracks, now_ledger, query, resolve=resolve)
+        now = audit_library(
+            now_tracks, now_ledger, query, resolve=resolve or audio_resolver(repo, platform, None)
+        )
         changes = diff({d.track: d for d in decisions}, {d.track: d for d in now})
     timeline = (
-        status_timeline(tracks, ledger, query, timeline_days(ledger, platform, day), resolve)
+        status_timeline(tracks, ledger, query, timeline_days(ledger, platform, day), resolve_then)
         if with_timeline
         else []
     )
@@ -262,10 +266,11 @@ def explain_track(
     track_id: str,
     query: ClearanceQuery,
     known_at: datetime | None = None,
-    resolve: IdentityResolver = isrc_identity,
+    resolve: IdentityResolver | None = None,
 ) -> tuple[LibraryTrack, ClearanceDecision, Ledger]:
     track = repo.get_track(platform, track_id, known_at=known_at)
     ledger = repo.load_ledger(known_at)
+    resolve = resolve or audio_resolver(repo, platform, known_at)
     return track, decide(track, resolve(track), ledger, query), ledger
 
 
@@ -276,9 +281,10 @@ def diff_dates(
     query: ClearanceQuery,
     day_from: date,
     day_to: date,
-    resolve: IdentityResolver = isrc_identity,
+    resolve: IdentityResolver | None = None,
 ):
     """Tracks whose status changes between two days (same ledger, as known now), with both explanations."""
+    resolve = resolve or audio_resolver(repo, platform, None)
     ledger = repo.load_ledger(None)
     tracks = list(repo.iter_tracks(platform))
     before = audit_library(

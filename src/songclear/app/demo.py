@@ -71,3 +71,48 @@ def load_demo(db) -> list:
         else import_table(db, demo_file(s.file), kind=s.kind, recorded_at=s.recorded_at)
         for s in STEPS
     ]
+
+
+# The platforms refresh their catalogue with audio files on 2015-07-10; the labels register reference audio on
+# 2015-07-12 and the platforms' libraries are scanned on 2015-07-15.
+AUDIO_LIBRARY_AT = datetime(2015, 7, 10, tzinfo=UTC)
+REFERENCES_AT = datetime(2015, 7, 12, tzinfo=UTC)
+SCANNED_AT = datetime(2015, 7, 15, tzinfo=UTC)
+
+
+def load_demo_audio(db, out: Path, index_path: Path, *, workers: int = 2) -> dict:
+    """Make the demo's audio, register the references, give library tracks their files and scan every platform."""
+    import csv
+
+    from songclear.app.demo_audio import make_demo_audio
+    from songclear.app.fingerprints import add_references
+    from songclear.app.imports import import_table
+    from songclear.jobs.scan import run_scan
+
+    with demo_file("03_recordings.csv").open(encoding="utf-8") as f:
+        isrcs = [row["isrc"] for row in csv.DictReader(f)]
+    refs, library = make_demo_audio(out / "audio", isrcs, demo_file("05_library.csv"))
+    imported = import_table(db, library, kind="library", recorded_at=AUDIO_LIBRARY_AT)
+    added = add_references(db, index_path, refs, [], now=lambda: REFERENCES_AT, workers=workers)
+    scans = [
+        run_scan(db, platform=p, index_path=index_path, now=lambda: SCANNED_AT, workers=workers)
+        for p in DEMO_PLATFORMS
+    ]
+    return {"library": imported, "references": added, "scans": scans}
+
+
+def write_evidence(db, out: Path) -> list[str]:
+    """Write each stored match's evidence picture as a PNG file; return the paths."""
+    from songclear.store.matches import AudioMatchRepository
+
+    written = []
+    out.mkdir(parents=True, exist_ok=True)
+    with db.session() as session:
+        matches = AudioMatchRepository(session)
+        for platform, track_id in sorted(matches.matches_by_track()):
+            for n, (m, png) in enumerate(matches.evidence(platform, track_id), start=1):
+                if png:
+                    path = out / f"{platform}-{track_id}-{m.isrc}-{n}.png"
+                    path.write_bytes(png)
+                    written.append(str(path))
+    return written

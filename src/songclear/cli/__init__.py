@@ -9,7 +9,7 @@ import sys
 import click
 import typer
 
-from songclear.cli import audit_cmds, ledger_cmds
+from songclear.cli import audio_cmds, audit_cmds, ledger_cmds
 from songclear.cli.state import State
 from songclear.errors import SongclearError
 
@@ -28,13 +28,20 @@ def _global(
     db: str = typer.Option(
         None, "--db", envvar="SONGCLEAR_DB", help="Database URL (default sqlite:///songclear.db)."
     ),
+    fp_index: str = typer.Option(
+        None,
+        "--fp-index",
+        envvar="SONGCLEAR_FP_INDEX",
+        help="Fingerprint index folder (default: beside a SQLite database, else ./fingerprints).",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
-    ctx.obj = State(db_url=db or "sqlite:///songclear.db", debug=debug)
+    ctx.obj = State(db_url=db or "sqlite:///songclear.db", debug=debug, fp_index=fp_index)
 
 
 ledger_cmds.register(app)
 audit_cmds.register(app)
+audio_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,18 +14,29 @@ from songclear.domain.clearance import Status
 def demo_cmd(
     ctx: typer.Context,
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the reports."),
+    audio: bool = typer.Option(True, "--audio/--no-audio", help="Make, register and scan the demo's audio."),
+    workers: int = typer.Option(2, "--workers", help="Local processes for fingerprinting and scanning."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Replay the 2015 story: import the demo ledger, audit each platform before the notice, in the buffer and
     after the deadline, and write the HTML and CSV reports."""
     from songclear.app.audit import explain_track, make_query, run_audit
-    from songclear.app.demo import DEMO_DAYS, DEMO_PLATFORMS, KNOWN_BEFORE_AMENDMENT, STEPS, load_demo
+    from songclear.app.demo import (
+        DEMO_DAYS,
+        DEMO_PLATFORMS,
+        KNOWN_BEFORE_AMENDMENT,
+        STEPS,
+        load_demo,
+        load_demo_audio,
+        write_evidence,
+    )
     from songclear.app.views import audit_view, decision_view
     from songclear.cli.audit_cmds import write_reports
     from songclear.store.repository import LedgerRepository
 
     db = ctx.obj.database()
     outcomes = load_demo(db)
+    audio_run = load_demo_audio(db, out, ctx.obj.index_path(), workers=workers) if audio else None
     runs = {}
     with db.session() as session:
         repo = LedgerRepository(session)
@@ -48,6 +59,13 @@ def demo_cmd(
     written += write_reports(
         then, None, out / f"audit-qq-{last}-as-known-{KNOWN_BEFORE_AMENDMENT:%Y-%m-%d}.html"
     )
+    evidence = write_evidence(db, out / "evidence") if audio else []
+    audio_tracks = [
+        (d, runs[p, last].tracks[d.track])
+        for p in DEMO_PLATFORMS
+        for d in runs[p, last].decisions
+        if d.identity_source == "audio"
+    ]
 
     if json_:
         emit_json(
@@ -56,6 +74,14 @@ def demo_cmd(
                 "audits": [audit_view(r) for r in runs.values()],
                 "as_known_at": audit_view(then),
                 "explained": decision_view(chain_decision, chain_track, ledger),
+                "audio": None
+                if audio_run is None
+                else {
+                    "references": audio_run["references"].as_dict(),
+                    "scans": [s.as_dict() for s in audio_run["scans"]],
+                    "identified": [decision_view(d, t) for d, t in audio_tracks],
+                    "evidence": evidence,
+                },
                 "written": written,
             }
         )
@@ -87,6 +113,19 @@ def demo_cmd(
     )
     for c in (then.changes_vs_now or [])[:5]:
         console.print(f"  {c.track}: {c.before.value} then -> {c.after.value} now ({c.after_reason})")
+    if audio_run is not None:
+        n_refs = len(audio_run["references"].added) + len(audio_run["references"].unchanged)
+        scanned = sum(s.scanned + s.already_done for s in audio_run["scans"])
+        console.print(
+            f"\n[bold]Audio[/]: {n_refs} reference recordings fingerprinted, {scanned} library files scanned; "
+            f"judged by the recording their audio contains on {last}:"
+        )
+        for d, t in audio_tracks:
+            console.print(
+                f"  {d.track} '{t.title}' / {t.artist}: [{STATUS_STYLE[d.status]}]{d.status.value}[/]"
+            )
+            console.print(f"      {d.explain()}")
+        console.print(f"Evidence pictures: {out / 'evidence'} ({len(evidence)} files)")
     console.print("\nReports written:")
     for path in written:
         console.print(f"  {path}")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 class State:
     db_url: str
     debug: bool = False
+    fp_index: str | None = None
     _db: object | None = field(default=None, repr=False)
 
     def database(self):
@@ -18,6 +19,14 @@ class State:
         if self._db is None:
             self._db = Database.open(self.db_url)
         return self._db
+
+    def index_path(self):
+        """The fingerprint index folder: --fp-index, else beside a SQLite database, else ./fingerprints."""
+        from pathlib import Path
+
+        from songclear.app.fingerprints import default_index_path
+
+        return Path(self.fp_index) if self.fp_index else default_index_path(self.db_url)
 
     @staticmethod
     def now() -> datetime:

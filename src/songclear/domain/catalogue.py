@@ -96,9 +96,13 @@ class LibraryTrack:
 
 @dataclass(frozen=True, slots=True)
 class TrackIdentity:
-    """Which registered recording a library track really is, and how we know (ISRC, a metadata link, audio)."""
+    """Which registered recording a library track really is, and how we know (ISRC, a metadata link, audio).
+
+    ``contains``: other registered recordings the track's audio also holds (a medley, a track that copies part of
+    another); each of them must be cleared too."""
 
     isrc: str
     source: str = "isrc"  # 'isrc' | 'link' | 'audio'
     evidence: str = ""
+    contains: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)

@@ -80,7 +80,8 @@ class ClearanceDecision:
         if self.status in (Status.CLEARED, Status.EXPIRING):
             chains = "; ".join(f"{c.right.value}: {' -> '.join(c.grant_ids)}" for c in self.chains)
             lapse = f" (last day {self.last_day})" if self.status is Status.EXPIRING else ""
-            return f"{self.status.value}{lapse}: {chains}"
+            how = "".join(f"; {r.message}" for r in self.reasons if r.code.startswith("identified-by-"))
+            return f"{self.status.value}{lapse}: {chains}{how}"
         return f"{self.status.value}: " + "; ".join(r.message for r in self.reasons)
 
 
@@ -194,7 +195,17 @@ def decide(
     chains: list[Chain] = []
     failures: list[Finding] = []
     contested: list[Finding] = []
-    for req in requirements(rec.isrc, ledger):
+    reqs = requirements(rec.isrc, ledger)
+    for other in identity.contains:
+        if other == rec.isrc:
+            continue
+        if other not in ledger.recordings:
+            failures.append(
+                Finding("unidentified", f"the audio also contains {other}, which is not registered")
+            )
+            continue
+        reqs += requirements(other, ledger)
+    for req in reqs:
         best, findings = _best_chain(track.platform, req, query, ledger)
         if best is None:
             failures.append(_root_cause(track.platform, req, findings, ledger))
@@ -239,6 +250,9 @@ def _uncleared(
     track, isrc, owner, reasons, ledger: Ledger, query: ClearanceQuery, identity
 ) -> ClearanceDecision:
     source = identity.source if identity else None
+    reasons = tuple(
+        dict.fromkeys(reasons)
+    )  # two contained recordings can fail on the same grant: say it once
     for notice in sorted(ledger.notices.values(), key=lambda n: n.id):
         if notice.tolerates(track.platform, query.territory, query.at):
             tolerance = Finding(

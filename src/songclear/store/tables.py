@@ -27,6 +27,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -200,3 +201,58 @@ release_deals = _versioned(
 )
 
 FACT_TABLES: tuple[Table, ...] = (parties, works, recordings, grants, notices, library_tracks, release_deals)
+
+
+# -- audio identification (issue 3): reference audio, scans of library tracks, the matches they found ------------
+
+# Which audio file was fingerprinted for a registered recording (evidence pictures decode it again).
+reference_audio = Table(
+    "reference_audio",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("isrc", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ux_reference_audio_isrc", "isrc", unique=True),
+)
+
+# One row per library track scanned against one state of the fingerprint index: the resume marker of a scan
+# (a track with a row is done) and, for 'as known at' audits, when the result became known.
+scanned_tracks = Table(
+    "scanned_tracks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("platform", Text, nullable=False),
+    Column("track_id", Text, nullable=False),
+    Column("index_version", String(64), nullable=False),
+    Column("audio_path", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # 'matched' | 'no_match' | 'error'
+    Column("error", Text, nullable=True),
+    Column("matches", Integer, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ux_scanned_tracks_key", "platform", "track_id", "index_version", unique=True),
+)
+
+audio_matches = Table(
+    "audio_matches",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("platform", Text, nullable=False),
+    Column("track_id", Text, nullable=False),
+    Column("index_version", String(64), nullable=False),
+    Column("isrc", Text, nullable=False),
+    Column("query_start", Float, nullable=False),
+    Column("query_end", Float, nullable=False),
+    Column("reference_start", Float, nullable=False),
+    Column("reference_end", Float, nullable=False),
+    Column("speed", Float, nullable=False),
+    Column("pitch", Float, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("evidence_png", LargeBinary, nullable=True),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ix_audio_matches_track", "platform", "track_id", "index_version"),
+    Index("ix_audio_matches_isrc", "isrc"),
+)

@@ -1,0 +1,3 @@
+from songclear.cli import main
+
+main()

@@ -63,7 +63,7 @@ DATA_KEYS = re.compile(r"^(cleared|expiring|conflict|buffer|uncleared|L-.*|P-.*|
 def documented_text(command: str) -> str:
     """A command's section, the sections it refers to ('as in `songclear audit`'), and the errors section."""
     body = section(command)
-    for other in re.findall(r"as in `songclear ([a-z ]+)`", body):
+    for other in re.findall(r"as in\s+`songclear ([a-z ]+)`", body):
         body += section(other)
     errors = re.search(
         r"^## Errors and exit codes\n(.*?)(?=^## )", DOC.read_text(encoding="utf-8"), re.S | re.M
@@ -79,9 +79,11 @@ def documented_fields(command: str, payload: dict) -> list[str]:
 def test_every_json_field_is_documented(db_url, tmp_path, capsys):
     from clirun import songclear  # tests/clirun.py
 
-    db = ("--db", db_url)
+    db = ("--db", db_url, "--fp-index", str(tmp_path / "fp"))
+    demo = songclear(capsys, *db, "demo", "--out", tmp_path, "--json", "--workers", "1")
+    ref = sorted((tmp_path / "audio" / "reference").glob("*.flac"))[0]
     outputs = {
-        "demo": songclear(capsys, *db, "demo", "--out", tmp_path, "--json", "--workers", "1"),
+        "demo": demo,
         "audit": songclear(
             capsys,
             *db,
@@ -108,6 +110,11 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
         "import table": songclear(
             capsys, *db, "import", "table", tmp_path / "audit-qq-2015-11-15.csv", "--json"
         ),
+        "scan": songclear(capsys, *db, "scan", "--platform", "kuwo", "--json"),
+        "fp stats": songclear(capsys, *db, "fp", "stats", "--json"),
+        "identify": songclear(capsys, *db, "identify", ref, "--json"),
+        "fp add": songclear(capsys, *db, "fp", "add", ref, "--json"),
+        "fp remove": songclear(capsys, *db, "fp", "remove", "--recording", ref.stem, "--json"),
     }
     missing = {}
     for command, result in outputs.items():

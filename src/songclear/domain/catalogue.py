@@ -87,6 +87,7 @@ class LibraryTrack:
     audio_path: str | None = None
     play_count: int | None = None
     availability: Availability = Availability.LIVE
+    duration_s: float | None = None  # as the platform lists it: evidence for linking
     recorded_at: datetime = BEGINNING
 
     @property

@@ -278,6 +278,7 @@ LIBRARY_COLUMNS = (
     _col("audio_path", "text", text, "audio/a-000123.mp3"),
     _col("play_count", "whole number", count, "1200000"),
     _col("availability", "enum", choice(Availability), "live"),
+    _col("duration_s", "number", seconds, "241.5"),
     RECORDED_AT,
 )
 

@@ -220,6 +220,7 @@ def _track_row(t: LibraryTrack) -> dict[str, Any]:
     return {
         "platform": t.platform, "track_id": t.track_id, "title": t.title, "artist": t.artist, "isrc": t.isrc,
         "audio_path": t.audio_path, "play_count": t.play_count, "availability": t.availability.value,
+        "duration_s": t.duration_s,
     }  # fmt: skip
 
 
@@ -227,10 +228,11 @@ _AVAILABILITY = {a.value: a for a in Availability}
 
 
 def _track(r: Sequence[Any], m: Memo) -> LibraryTrack:
-    platform, track_id, title, artist, isrc, audio_path, play_count, availability, recorded_at = r
+    platform, track_id, title, artist, isrc, audio_path, play_count, availability, duration_s, recorded_at = r
     return LibraryTrack(
         platform=platform, track_id=track_id, title=title, artist=artist, isrc=isrc, audio_path=audio_path,
-        play_count=play_count, availability=_AVAILABILITY[availability], recorded_at=recorded_at,
+        play_count=play_count, availability=_AVAILABILITY[availability], duration_s=duration_s,
+        recorded_at=recorded_at,
     )  # fmt: skip
 
 

@@ -183,6 +183,7 @@ library_tracks = _versioned(
     Column("audio_path", Text, nullable=True),
     Column("play_count", BigInteger, nullable=True),
     Column("availability", String(16), nullable=False),
+    Column("duration_s", Float, nullable=True),  # migration 0003
     indexes=(Index("ix_library_tracks_isrc", "isrc"),),
 )
 

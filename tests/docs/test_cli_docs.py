@@ -63,7 +63,7 @@ DATA_KEYS = re.compile(r"^(cleared|expiring|conflict|buffer|uncleared|L-.*|P-.*|
 def documented_text(command: str) -> str:
     """A command's section, the sections it refers to ('as in `songclear audit`'), and the errors section."""
     body = section(command)
-    for other in re.findall(r"as in\s+`songclear ([a-z ]+)`", body):
+    for other in re.findall(r"as\s+in\s+`songclear ([a-z ]+)`", body):
         body += section(other)
     errors = re.search(
         r"^## Errors and exit codes\n(.*?)(?=^## )", DOC.read_text(encoding="utf-8"), re.S | re.M
@@ -111,6 +111,15 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
             capsys, *db, "import", "table", tmp_path / "audit-qq-2015-11-15.csv", "--json"
         ),
         "scan": songclear(capsys, *db, "scan", "--platform", "kuwo", "--json"),
+        "link": songclear(capsys, *db, "link", "--platform", "netease", "--json"),
+        "review list": songclear(capsys, *db, "review", "list", "--json"),
+        "review show": songclear(capsys, *db, "review", "show", "--track", "qq/qq-010", "--json"),
+        "review reject": songclear(
+            capsys, *db, "review", "reject", "--track", "netease/ne-009", "--by", "x", "--json"
+        ),
+        "review accept": songclear(
+            capsys, *db, "review", "accept", "--track", "netease/ne-006", "--by", "x", "--json"
+        ),
         "fp stats": songclear(capsys, *db, "fp", "stats", "--json"),
         "identify": songclear(capsys, *db, "identify", ref, "--json"),
         "fp add": songclear(capsys, *db, "fp", "add", ref, "--json"),

@@ -53,6 +53,9 @@ STEPS = (
     DemoStep(
         "07_sublicences.csv", "grants", datetime(2015, 10, 2, tzinfo=UTC), "QQ Music sublicenses to NetEase"
     ),
+    DemoStep(
+        "10_uploads_without_isrc.csv", "library", datetime(2015, 7, 20, tzinfo=UTC), "uploads without ISRCs"
+    ),
     DemoStep("08_amendment.csv", "grants", datetime(2016, 1, 10, tzinfo=UTC), "backdated end of a grant"),
 )
 
@@ -116,3 +119,27 @@ def write_evidence(db, out: Path) -> list[str]:
                     path.write_bytes(png)
                     written.append(str(path))
     return written
+
+
+# The compliance team links the libraries on 2015-07-21 and a reviewer settles one proposal on 2015-07-22.
+LINKED_AT = datetime(2015, 7, 21, tzinfo=UTC)
+REVIEWED_AT = datetime(2015, 7, 22, tzinfo=UTC)
+DEMO_REVIEW = ("qq", "qq-010", "accept", "demo reviewer", "pinyin of 月光码头 by 林一; same length")
+
+
+def link_demo(db) -> dict:
+    """Link every platform's library from metadata, then record one reviewer's decision."""
+    from songclear.app.linking import link_platform
+    from songclear.store.links import LinkRepository
+
+    reports = [link_platform(db, p, now=LINKED_AT) for p in DEMO_PLATFORMS]
+    platform, track_id, decision, actor, note = DEMO_REVIEW
+    with db.session() as session:
+        links = LinkRepository(session)
+        already = links.decisions(platform).get((platform, track_id))
+        verdict = (
+            already[-1]
+            if already
+            else links.decide(platform, track_id, decision, actor=actor, note=note, at=REVIEWED_AT)
+        )
+    return {"links": reports, "review": verdict}

@@ -1,4 +1,5 @@
-"""How the audit learns which recording each library track is: its ISRC, or what its audio matched."""
+"""How the audit learns which recording each library track is: what its audio matched, a reviewed or automatic
+metadata link, or the ISRC the platform listed — in that order of strength (domain/identity.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,35 @@ def isrc_identity(track: LibraryTrack) -> TrackIdentity | None:
     return TrackIdentity(track.isrc) if track.isrc else None
 
 
-def audio_resolver(repo, platform: str | None, known_at: datetime | None) -> IdentityResolver:
-    """Identities from the library scan's audio matches as known at ``known_at``: audio wins over the ISRC."""
+def identity_resolver(repo, platform: str | None, known_at: datetime | None) -> IdentityResolver:
+    """Identities from the audio matches, links and review decisions known at ``known_at`` (None: now)."""
     from songclear.domain.identity import resolve_identity
+    from songclear.store.links import LinkRepository
     from songclear.store.matches import AudioMatchRepository
 
     found = AudioMatchRepository(repo.session).matches_by_track(platform, known_at=known_at)
-    if not found:
+    links_repo = LinkRepository(repo.session)
+    links = links_repo.current(platform, known_at=known_at)
+    decisions = links_repo.decisions(platform, known_at=known_at)
+    if not (found or links or decisions):
         return isrc_identity
-    return lambda t: resolve_identity(t, found.get((t.platform, t.track_id), ()))
+
+    def resolve(t: LibraryTrack) -> TrackIdentity | None:
+        key = (t.platform, t.track_id)
+        stored = links.get(key)
+        link = stored.link if stored else None
+        verdict = decisions.get(key, [None])[-1]
+        if (
+            verdict is not None
+            and verdict.decision == "reject"
+            and link
+            and verdict.candidate in (link.isrc, link.work_id)
+        ):
+            link = None  # the reviewer refused this candidate: judge the track without it
+        return resolve_identity(t, found.get(key, ()), link=link, decision=verdict)
+
+    return resolve
+
+
+# The audit's name for it since the audio scan landed (links and reviews joined later).
+audio_resolver = identity_resolver

@@ -9,7 +9,7 @@ import sys
 import click
 import typer
 
-from songclear.cli import audio_cmds, audit_cmds, ledger_cmds
+from songclear.cli import audio_cmds, audit_cmds, ledger_cmds, link_cmds
 from songclear.cli.state import State
 from songclear.errors import SongclearError
 
@@ -42,6 +42,7 @@ def _global(
 ledger_cmds.register(app)
 audit_cmds.register(app)
 audio_cmds.register(app)
+link_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,6 +26,7 @@ def demo_cmd(
         DEMO_PLATFORMS,
         KNOWN_BEFORE_AMENDMENT,
         STEPS,
+        link_demo,
         load_demo,
         load_demo_audio,
         write_evidence,
@@ -37,6 +38,7 @@ def demo_cmd(
     db = ctx.obj.database()
     outcomes = load_demo(db)
     audio_run = load_demo_audio(db, out, ctx.obj.index_path(), workers=workers) if audio else None
+    linking = link_demo(db)
     runs = {}
     with db.session() as session:
         repo = LedgerRepository(session)
@@ -82,6 +84,15 @@ def demo_cmd(
                     "identified": [decision_view(d, t) for d, t in audio_tracks],
                     "evidence": evidence,
                 },
+                "linking": {
+                    "links": [r.as_dict() for r in linking["links"]],
+                    "review": {
+                        "candidate": linking["review"].candidate,
+                        "decision": linking["review"].decision,
+                        "by": linking["review"].actor,
+                        "at": linking["review"].decided_at.isoformat(),
+                    },
+                },
                 "written": written,
             }
         )
@@ -126,6 +137,16 @@ def demo_cmd(
             )
             console.print(f"      {d.explain()}")
         console.print(f"Evidence pictures: {out / 'evidence'} ({len(evidence)} files)")
+    console.print("\n[bold]Metadata linking[/] (tracks without a trusted ISRC):")
+    for r in linking["links"]:
+        d = r.as_dict()
+        console.print(
+            f"  {d['platform']}: {d['auto']} auto-linked, {d['review']} to review, {d['none']} no link"
+        )
+        for item in d["review_queue"]:
+            console.print(f"    review {item['track']}: {item['explanation']}")
+    v = linking["review"]
+    console.print(f"  {v.actor} {v.decision}ed {v.candidate} for qq/qq-010 on {v.decided_at:%Y-%m-%d}")
     console.print("\nReports written:")
     for path in written:
         console.print(f"  {path}")

@@ -80,7 +80,11 @@ class ClearanceDecision:
         if self.status in (Status.CLEARED, Status.EXPIRING):
             chains = "; ".join(f"{c.right.value}: {' -> '.join(c.grant_ids)}" for c in self.chains)
             lapse = f" (last day {self.last_day})" if self.status is Status.EXPIRING else ""
-            how = "".join(f"; {r.message}" for r in self.reasons if r.code.startswith("identified-by-"))
+            how = "".join(
+                f"; {r.message}"
+                for r in self.reasons
+                if r.code.startswith("identified-by-") or r.code == "in-review"
+            )
             return f"{self.status.value}{lapse}: {chains}{how}"
         return f"{self.status.value}: " + "; ".join(r.message for r in self.reasons)
 
@@ -181,17 +185,20 @@ def decide(
 ) -> ClearanceDecision:
     """Is ``track`` (which is ``identity``'s recording) licensed for ``query``? See the module docstring."""
     if identity is None or identity.isrc not in ledger.recordings:
-        why = (
-            f"track's recording {identity.isrc} is not registered in the ledger"
-            if identity
-            else "track is not identified: no registered recording (no ISRC, link or audio match)"
-        )
-        return _uncleared(track, None, None, (Finding("unidentified", why),), ledger, query, identity)
+        if identity is None:
+            why = "track is not identified: no registered recording (no ISRC, link or audio match)"
+        elif identity.evidence:  # a link in review, or a link to a work whose recording is not registered
+            why = identity.evidence
+        else:
+            why = f"track's recording {identity.isrc} is not registered in the ledger"
+        code = "in-review" if identity is not None and identity.source == "review" else "unidentified"
+        return _uncleared(track, None, None, (Finding(code, why),), ledger, query, identity)
 
     rec = ledger.recordings[identity.isrc]
     reasons: list[Finding] = []
     if identity.source != "isrc" and identity.evidence:
-        reasons.append(Finding(f"identified-by-{identity.source}", identity.evidence))
+        code = "in-review" if identity.source == "review" else f"identified-by-{identity.source}"
+        reasons.append(Finding(code, identity.evidence))
     chains: list[Chain] = []
     failures: list[Finding] = []
     contested: list[Finding] = []

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from songclear.domain.catalogue import LibraryTrack, TrackIdentity
+from songclear.domain.identifiers import is_valid_isrc, normalise_isrc
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,10 @@ def _semitones(ratio: float) -> float:
     return 12.0 * math.log2(ratio) if ratio > 0 else 0.0
 
 
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else text
+
+
 def _overlap(a: AudioMatch, b: AudioMatch) -> float:
     return max(0.0, min(a.query_end, b.query_end) - max(a.query_start, b.query_start))
 
@@ -63,10 +69,39 @@ def _distinct_segments(matches) -> list[AudioMatch]:
     return sorted(kept, key=lambda m: (-m.seconds, -m.score, m.isrc))
 
 
+@dataclass(frozen=True, slots=True)
+class TrackLink:
+    """The metadata linker's proposal for a track (see songclear.linking), as stored."""
+
+    outcome: str  # 'auto' | 'review' | 'none'
+    isrc: str | None
+    work_id: str | None
+    source: str  # 'audio' | 'isrc' | 'metadata'
+    score: float | None
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """A person's verdict on a proposed candidate (an ISRC or a work id) for a track."""
+
+    candidate: str
+    decision: str  # 'accept' | 'reject'
+    actor: str
+    decided_at: datetime
+
+
 def resolve_identity(
-    track: LibraryTrack, matches: Iterable[AudioMatch] = (), *, min_confidence: float = 0.5
+    track: LibraryTrack,
+    matches: Iterable[AudioMatch] = (),
+    *,
+    link: TrackLink | None = None,
+    decision: ReviewDecision | None = None,
+    min_confidence: float = 0.5,
 ) -> TrackIdentity | None:
-    """The track's identity: the recording its audio matches longest (others it contains listed), else its ISRC."""
+    """The track's identity, strongest evidence first: the recording its audio matches longest (others it
+    contains listed); a link a reviewer accepted; an automatic metadata link; its listed ISRC. A link waiting
+    for review is said (source 'review') but never decides: the track is judged by its ISRC, if any."""
     good = _distinct_segments(m for m in matches if m.confidence >= min_confidence)
     if good:
         primary = good[0]
@@ -79,4 +114,28 @@ def resolve_identity(
         if contains:
             evidence += f"; the audio also contains {', '.join(contains)}"
         return TrackIdentity(primary.isrc, "audio", evidence, contains)
+    if decision is not None and decision.decision == "accept":
+        when = f"{decision.decided_at:%Y-%m-%d}"
+        if is_valid_isrc(decision.candidate):
+            return TrackIdentity(
+                normalise_isrc(decision.candidate),
+                "link",
+                f"link to {decision.candidate} accepted by {decision.actor} on {when}",
+            )
+        return TrackIdentity(
+            "",
+            "link",
+            f"linked to work {decision.candidate} (accepted by {decision.actor} on {when}); its recording is not registered",
+        )
+    if link is not None and link.outcome == "auto" and link.source != "isrc":
+        if link.isrc:
+            return TrackIdentity(link.isrc, "link", f"metadata link: {_first_line(link.explanation)}")
+        if link.work_id:
+            return TrackIdentity(
+                "", "link", f"linked to work {link.work_id} only: {_first_line(link.explanation)}"
+            )
+    if link is not None and link.outcome == "review":
+        return TrackIdentity(
+            track.isrc or "", "review", f"a metadata link awaits review: {_first_line(link.explanation)}"
+        )
     return TrackIdentity(track.isrc) if track.isrc else None

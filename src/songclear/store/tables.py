@@ -257,3 +257,45 @@ audio_matches = Table(
     Index("ix_audio_matches_track", "platform", "track_id", "index_version"),
     Index("ix_audio_matches_isrc", "isrc"),
 )
+
+
+# -- metadata linking (issue 4): the linker's proposal per track, and people's review decisions ------------------
+
+# The current proposal per track (superseded_at NULL) and its history: an audit 'as known at T' sees the links
+# that were known then.
+track_links = Table(
+    "track_links",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("platform", Text, nullable=False),
+    Column("track_id", Text, nullable=False),
+    Column("outcome", String(16), nullable=False),  # 'auto' | 'review' | 'none'
+    Column("isrc", Text, nullable=True),
+    Column("work_id", Text, nullable=True),
+    Column("source", String(16), nullable=False),  # 'audio' | 'isrc' | 'metadata'
+    Column("score", Float, nullable=True),
+    Column("explanation", Text, nullable=False),
+    Column("details", Text, nullable=False),  # JSON: conflicts, flags, alternatives, field evidence
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("superseded_at", UTCDateTime, nullable=True),
+    Index(
+        "ux_track_links_current", "platform", "track_id", unique=True,
+        sqlite_where=text("superseded_at IS NULL"), postgresql_where=text("superseded_at IS NULL"),
+    ),
+    Index("ix_track_links_history", "platform", "track_id", "recorded_at"),
+)  # fmt: skip
+
+# Append-only: who accepted or rejected which candidate (an ISRC or a work id) for which track, and when.
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("platform", Text, nullable=False),
+    Column("track_id", Text, nullable=False),
+    Column("candidate", Text, nullable=False),
+    Column("decision", String(16), nullable=False),  # 'accept' | 'reject'
+    Column("actor", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Index("ix_review_decisions_track", "platform", "track_id"),
+)

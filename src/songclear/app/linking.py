@@ -1,0 +1,97 @@
+"""Linking use cases: propose which registered recording each library track is, and record reviewers' verdicts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from songclear.domain.identity import TrackLink
+
+
+@dataclass(slots=True)
+class LinkReport:
+    platform: str
+    tracks: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    changed: int = 0
+    review: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "platform": self.platform,
+            "tracks": self.tracks,
+            "auto": self.outcomes.get("auto", 0),
+            "review": self.outcomes.get("review", 0),
+            "none": self.outcomes.get("none", 0),
+            "changed": self.changed,
+            "review_queue": self.review,
+        }
+
+
+def _details(p) -> dict:
+    return {
+        "conflicts": list(p.conflicts),
+        "flags": list(p.flags),
+        "alternatives": [[isrc, round(score, 4)] for isrc, score in p.alternatives],
+        "fields": [f.line() for f in p.score.fields] if p.score is not None else [],
+    }
+
+
+def link_platform(db, platform: str, *, now: datetime) -> LinkReport:
+    """Link every library track of ``platform``; audio matches win over metadata, rejected pairs stay rejected."""
+    from songclear.domain.identity import resolve_identity
+    from songclear.errors import NotFound
+    from songclear.linking.aliases import ArtistAliases
+    from songclear.linking.linker import LinkTrack, link_tracks
+    from songclear.store.links import LinkRepository
+    from songclear.store.matches import AudioMatchRepository
+    from songclear.store.repository import LedgerRepository
+
+    report = LinkReport(platform)
+    with db.session() as session:
+        repo = LedgerRepository(session)
+        if platform not in repo.platforms():
+            raise NotFound(f"platform {platform!r} has no library tracks")
+        ledger = repo.load_ledger()
+        tracks = list(repo.iter_tracks(platform))
+        found = AudioMatchRepository(session).matches_by_track(platform)
+        links = LinkRepository(session)
+        rejected = links.rejected_pairs(platform)
+    audio = {}
+    for t in tracks:
+        ident = resolve_identity(t, found.get((t.platform, t.track_id), ()))
+        if ident is not None and ident.source == "audio":
+            audio[t.key] = ident.isrc
+    aliases = ArtistAliases.from_ledger(
+        parties=ledger.parties.values(), recordings=ledger.recordings.values()
+    )
+    proposals = link_tracks(
+        (LinkTrack.from_library(t, t.duration_s) for t in tracks),
+        ledger.recordings.values(),
+        ledger.works,
+        aliases,
+        audio=audio,
+        rejected=rejected,
+    )
+    rows = []
+    for p in proposals:
+        track_id = p.track_key.split("/", 1)[1]
+        link = TrackLink(
+            p.outcome, p.isrc, p.work_id, p.source, p.score.total if p.score else None, p.explanation
+        )
+        rows.append((track_id, link, _details(p)))
+        report.outcomes[p.outcome] += 1
+        if p.outcome == "review":
+            report.review.append(
+                {
+                    "track": p.track_key,
+                    "recording": p.isrc,
+                    "work": p.work_id,
+                    "explanation": p.explanation.splitlines()[0],
+                }
+            )
+    report.tracks = len(rows)
+    with db.session() as session:
+        report.changed = LinkRepository(session).record(platform, rows, recorded_at=now)
+    return report

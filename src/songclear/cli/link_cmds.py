@@ -1,0 +1,150 @@
+"""Linking commands: propose links from metadata, and the review queue for the uncertain ones."""
+
+from __future__ import annotations
+
+import typer
+
+from songclear.cli.output import console, emit_json
+from songclear.errors import InputError
+
+review_app = typer.Typer(help="The review queue of uncertain metadata links.", no_args_is_help=True)
+JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("link")(link_cmd)
+    app.add_typer(review_app, name="review")
+
+
+def _split(track: str) -> tuple[str, str]:
+    if "/" not in track:
+        raise InputError(f"--track expects PLATFORM/TRACK_ID, got {track!r}")
+    platform, track_id = track.split("/", 1)
+    return platform, track_id
+
+
+def link_cmd(
+    ctx: typer.Context,
+    platform: str = typer.Option(..., "--platform", help="Platform whose library tracks to link."),
+    json_: bool = JSON,
+) -> None:
+    """Link each library track to the registered recording (or work) it is, from its metadata: auto-link,
+    review queue, or no link. Audio matches win over metadata; a rejected pair is never proposed again."""
+    from songclear.app.linking import link_platform
+
+    report = link_platform(ctx.obj.database(), platform, now=ctx.obj.now())
+    if json_:
+        emit_json(report.as_dict())
+        return
+    d = report.as_dict()
+    console.print(
+        f"{d['tracks']} tracks: [green]{d['auto']} auto-linked[/], [yellow]{d['review']} to review[/], "
+        f"{d['none']} no link ({d['changed']} proposals changed)"
+    )
+    for item in report.review:
+        console.print(f"  [yellow]review[/] {item['track']}: {item['explanation']}")
+
+
+@review_app.command("list")
+def review_list(
+    ctx: typer.Context,
+    platform: str = typer.Option(None, "--platform", help="Only this platform."),
+    json_: bool = JSON,
+) -> None:
+    """Links waiting for a person: proposals in review with no decision since."""
+    from songclear.store.links import LinkRepository
+
+    with ctx.obj.database().session() as session:
+        repo = LinkRepository(session)
+        decided = repo.decisions(platform)
+        pending = [
+            s
+            for key, s in sorted(repo.current(platform).items())
+            if s.link.outcome == "review"
+            and not any(d.decided_at >= s.recorded_at for d in decided.get(key, []))
+        ]
+    if json_:
+        emit_json({"queue": [s.as_dict() for s in pending]})
+        return
+    console.print(f"{len(pending)} links to review")
+    for s in pending:
+        console.print(f"  {s.platform}/{s.track_id} -> {s.link.isrc or s.link.work_id}: {s.link.explanation}")
+
+
+@review_app.command("show")
+def review_show(
+    ctx: typer.Context,
+    track: str = typer.Option(..., "--track", help="PLATFORM/TRACK_ID"),
+    json_: bool = JSON,
+) -> None:
+    """A track's link proposal with every field's evidence, its conflicts, alternatives and decisions."""
+    from songclear.store.links import LinkRepository
+
+    platform, track_id = _split(track)
+    with ctx.obj.database().session() as session:
+        repo = LinkRepository(session)
+        stored = repo.get(platform, track_id)
+        history = repo.decisions(platform).get((platform, track_id), [])
+    view = stored.as_dict() | {
+        "decisions": [
+            {"candidate": d.candidate, "decision": d.decision, "by": d.actor, "at": d.decided_at.isoformat()}
+            for d in history
+        ]
+    }
+    if json_:
+        emit_json(view)
+        return
+    console.print(
+        f"[bold]{view['track']}[/]: {view['outcome']} -> {view['recording'] or view['work']} ({view['source']})"
+    )
+    console.print(f"  {view['explanation']}")
+    for line in view["fields"]:
+        console.print(f"    {line}")
+    for c in view["conflicts"]:
+        console.print(f"  [red]conflict[/] {c}")
+    for isrc, score in view["alternatives"]:
+        console.print(f"  alternative {isrc} ({score})")
+    for d in view["decisions"]:
+        console.print(f"  {d['decision']} {d['candidate']} by {d['by']} at {d['at']}")
+
+
+def _decide(ctx: typer.Context, track: str, decision: str, by: str, note: str, json_: bool) -> None:
+    from songclear.store.links import LinkRepository
+
+    platform, track_id = _split(track)
+    with ctx.obj.database().session() as session:
+        d = LinkRepository(session).decide(
+            platform, track_id, decision, actor=by, note=note, at=ctx.obj.now()
+        )
+    view = {
+        "track": track,
+        "candidate": d.candidate,
+        "decision": d.decision,
+        "by": d.actor,
+        "at": d.decided_at.isoformat(),
+    }
+    emit_json(view) if json_ else console.print(f"{decision}ed {d.candidate} for {track} (by {by})")
+
+
+@review_app.command("accept")
+def review_accept(
+    ctx: typer.Context,
+    track: str = typer.Option(..., "--track", help="PLATFORM/TRACK_ID"),
+    by: str = typer.Option(..., "--by", help="Who decides (recorded with the time)."),
+    note: str = typer.Option("", "--note", help="Why."),
+    json_: bool = JSON,
+) -> None:
+    """Accept the proposed link: the audit then judges the track by that recording (or work)."""
+    _decide(ctx, track, "accept", by, note, json_)
+
+
+@review_app.command("reject")
+def review_reject(
+    ctx: typer.Context,
+    track: str = typer.Option(..., "--track", help="PLATFORM/TRACK_ID"),
+    by: str = typer.Option(..., "--by", help="Who decides (recorded with the time)."),
+    note: str = typer.Option("", "--note", help="Why."),
+    json_: bool = JSON,
+) -> None:
+    """Reject the proposed link: this pair is never proposed again."""
+    _decide(ctx, track, "reject", by, note, json_)

@@ -75,7 +75,8 @@ def main() -> None:
     rng = random.Random(2024)
     scratch = Path(tempfile.mkdtemp(dir=work))  # per run, so concurrent runs do not share query files
     kinds = [k for k in DISTORTIONS if not args.only or k in args.only.split(",")]
-    rows, scores, latencies = [], {"positive": {}, "negative": []}, []
+    rows, latencies = [], []
+    scores: dict = {"positive": {}, "negative": [], "top": []}  # top: [score, correct] of every top match
     for kind in kinds:
         factor = DISTORTIONS[kind][1] if DISTORTIONS[kind][0] == "sox" else 1.0
         ok = wrong = loop = 0
@@ -89,10 +90,14 @@ def main() -> None:
             latencies.append(time.perf_counter() - t0)
             top = found[0] if found else None
             kind_scores.append(top.score if top and top.recording_id == wav.stem else 0)
-            if top is None or top.score < threshold:
+            if top is None:
                 continue
             start = top.reference_start - top.query_start * top.speed
-            if top.recording_id == wav.stem and abs(start - offset) <= 1.0:
+            right = top.recording_id == wav.stem and abs(start - offset) <= 1.0
+            scores["top"].append([top.score, int(right)])
+            if top.score < threshold:
+                continue
+            if right:
                 ok += 1
             elif top.recording_id == wav.stem:
                 loop += 1  # the right recording at another offset: game music repeats whole passages
@@ -121,6 +126,8 @@ def main() -> None:
         latencies.append(time.perf_counter() - t0)
         best = found[0].score if found else 0
         scores["negative"].append(best)
+        if found:
+            scores["top"].append([best, 0])
         fp_count += best >= threshold
     (work / "scores.json").write_text(json.dumps(scores))
 

@@ -121,3 +121,14 @@ def test_row_limit_says_the_csv_has_the_rest(run_in_buffer):
     doc = _doc(run_in_buffer, row_limit=2)
     assert len(_tracks(doc, "decisions")) == 2
     assert "4 more of 6 not shown here" in _text(doc.get_element_by_id("decisions"))
+
+
+def test_audio_evidence_is_embedded_as_data_and_captions_are_escaped(run_in_buffer):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(40)
+    key = run_in_buffer.decisions[0].track
+    run_in_buffer.evidence = {key: [("<b>match</b> at 10.0 s", png)]}
+    doc = _doc(run_in_buffer)
+    imgs = doc.xpath("//section[@id='evidence']//img/@src")
+    assert len(imgs) == 1 and imgs[0].startswith("data:image/png;base64,")
+    assert doc.xpath("//section[@id='evidence']//b") == []
+    assert doc.xpath("//*[@href]") == [] and doc.xpath("//script") == []

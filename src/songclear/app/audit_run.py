@@ -37,4 +37,6 @@ class AuditRun:
     licensor_names: dict[str, str] = field(default_factory=dict)
     # grant id -> (licensor name, licensee name), so reports can draw a chain as 'Label -> QQ Music -> NetEase'.
     grant_parties: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # track key -> (caption, PNG) of the audio matches that identified it: the evidence the report shows.
+    evidence: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
     elapsed_s: float = 0.0

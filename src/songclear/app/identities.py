@@ -45,5 +45,19 @@ def identity_resolver(repo, platform: str | None, known_at: datetime | None) -> 
     return resolve
 
 
+def attach_audio_evidence(run, repo, *, limit: int = 200) -> None:
+    """Give the report the evidence pictures of the matches that identified tracks by their audio."""
+    from songclear.store.matches import AudioMatchRepository
+
+    matches = AudioMatchRepository(repo.session)
+    for d in run.decisions:
+        if d.identity_source != "audio" or len(run.evidence) >= limit:
+            continue
+        platform, track_id = d.track.split("/", 1)
+        pictures = [(m.describe(), png) for m, png in matches.evidence(platform, track_id) if png]
+        if pictures:
+            run.evidence[d.track] = pictures
+
+
 # The audit's name for it since the audio scan landed (links and reviews joined later).
 audio_resolver = identity_resolver

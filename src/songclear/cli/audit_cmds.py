@@ -45,6 +45,7 @@ def audit_cmd(
 ) -> None:
     """Audit a platform's whole library at a date: counts, takedown list, what lapses next."""
     from songclear.app.audit import make_query, run_audit
+    from songclear.app.identities import attach_audio_evidence
     from songclear.app.views import audit_view
     from songclear.store.repository import LedgerRepository
 
@@ -52,7 +53,9 @@ def audit_cmd(
     query = make_query(day, territory=territory, use=use, commercial_model=model, expiring_days=expiring_days)
     when = parse_instant(known_at, "--as-known-at") if known_at else None
     with ctx.obj.database().session() as session:
-        run = run_audit(LedgerRepository(session), platform=platform, day=day, query=query, known_at=when)
+        repo = LedgerRepository(session)
+        run = run_audit(repo, platform=platform, day=day, query=query, known_at=when)
+        attach_audio_evidence(run, repo)
     written = write_reports(run, csv_path, html_path)
     if json_:
         emit_json(audit_view(run, with_decisions=decisions) | {"written": written})

@@ -31,6 +31,7 @@ def demo_cmd(
         load_demo_audio,
         write_evidence,
     )
+    from songclear.app.identities import attach_audio_evidence
     from songclear.app.views import audit_view, decision_view
     from songclear.cli.audit_cmds import write_reports
     from songclear.store.repository import LedgerRepository
@@ -45,6 +46,7 @@ def demo_cmd(
         for platform in DEMO_PLATFORMS:
             for day in DEMO_DAYS:
                 runs[platform, day] = run_audit(repo, platform=platform, day=day, query=make_query(day))
+            attach_audio_evidence(runs[platform, DEMO_DAYS[-1]], repo)
         last = DEMO_DAYS[-1]
         then = run_audit(
             repo, platform="qq", day=last, query=make_query(last), known_at=KNOWN_BEFORE_AMENDMENT

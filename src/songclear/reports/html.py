@@ -6,6 +6,7 @@ title, artist and reason reaches the page escaped (a title '<script>' is shown, 
 
 from __future__ import annotations
 
+import base64
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -40,4 +41,14 @@ def render_audit_html(
         "timeline": Markup(timeline_svg(run.timeline, run.notices)),
         "licensors": Markup(licensor_svg(run.summary.by_licensor, run.licensor_names)),
     }
-    return _environment().get_template("audit.html.j2").render(r=ctx, charts=charts)
+    evidence = [
+        {
+            "track": key,
+            "title": run.tracks[key].title if key in run.tracks else "",
+            "caption": caption,
+            "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+        }
+        for key, pictures in sorted(run.evidence.items())
+        for caption, png in pictures
+    ]
+    return _environment().get_template("audit.html.j2").render(r=ctx, charts=charts, evidence=evidence)

@@ -117,3 +117,27 @@ def test_index_from_file_path(tmp_path, songs):
         FingerprintIndex.open(tmp_path / "idx").search(songs["REC03"][20 * R : 30 * R])[0].recording_id
         == "REC03"
     )
+
+
+def test_fingerprint_file_streams_to_the_same_fingerprint(tmp_path, songs):
+    from audio_tools import encode
+
+    from songclear.fingerprint import decode_file, fingerprint_file
+
+    long = np.concatenate([songs[k] for k in sorted(songs)][:4])  # 160 s: several analysis blocks
+    path = encode(long, tmp_path / "long.flac")
+    streamed, whole = fingerprint_file(path), fingerprint_samples(decode_file(path))
+    for name in ("hashes", "t1", "span", "f1"):
+        np.testing.assert_array_equal(getattr(streamed, name), getattr(whole, name))
+    assert streamed.seconds == pytest.approx(whole.seconds) == pytest.approx(160.0, abs=0.1)
+
+
+def test_scan_of_a_path_equals_scan_of_its_samples(tmp_path, index, songs):
+    from audio_tools import encode
+
+    from songclear.fingerprint import decode_file
+
+    path = encode(
+        np.concatenate([songs["REC02"][: 20 * R], songs["REC05"][10 * R : 30 * R]]), tmp_path / "m.flac"
+    )
+    assert index.scan(path) == index.scan(decode_file(path))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from audio_tools import speed
 
-from songclear.fingerprint.peaks import FMIN_HZ, FRAME_RATE, PeakParams, extract_peaks
+from songclear.fingerprint.peaks import FMIN_HZ, FRAME_RATE, PeakParams, extract_peaks, extract_peaks_stream
 
 R = 8000
 
@@ -49,3 +49,18 @@ def test_long_input_is_processed_in_blocks_without_seams(songs):
     part = extract_peaks(x[: 70 * R])
     upto = whole.t < part.t.max() - 4 * FRAME_RATE
     assert np.isin(np.round(whole.t[upto], 3), np.round(part.t, 3)).mean() > 0.97
+
+
+@pytest.mark.parametrize("chunk_s", [0.7, 7.0, 61.0])
+def test_streamed_peaks_equal_the_whole_signal(songs, chunk_s):
+    x = np.concatenate([songs[k] for k in sorted(songs)])[: 150 * R + 333]  # blocks plus a ragged tail
+    whole = extract_peaks(x)
+    step = int(chunk_s * R)
+    streamed = extract_peaks_stream(x[i : i + step] for i in range(0, x.size, step))
+    for name in ("t", "f", "m"):
+        np.testing.assert_array_equal(getattr(streamed, name), getattr(whole, name))
+
+
+def test_stream_of_nothing_or_a_few_samples():
+    assert len(extract_peaks_stream([])) == 0
+    assert len(extract_peaks_stream([np.zeros(10, np.float32)])) == 0

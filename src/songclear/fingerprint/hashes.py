@@ -41,7 +41,11 @@ class HashParams:
 
 @dataclass(frozen=True)
 class Triplets:
-    """Continuous triplet features, one row per triplet (see module doc); ``m`` is the loudest peak 0..2."""
+    """Continuous hash features, one row per triplet (see module doc); ``loudest`` is the loudest peak 0..2.
+
+    ``kind`` is 0 for a triplet and 1 for a pair (pairs.py), whose rows reuse ``t1``, ``span`` (the time gap),
+    ``f1``, ``d2`` (the frequency difference) and ``loudest`` (1 when the second peak is louder).
+    """
 
     t1: np.ndarray
     span: np.ndarray
@@ -50,12 +54,19 @@ class Triplets:
     d2: np.ndarray
     d3: np.ndarray
     loudest: np.ndarray
+    kind: np.ndarray
 
     def __len__(self) -> int:
         return int(self.t1.size)
 
     def take(self, mask: np.ndarray) -> Triplets:
         return Triplets(*(getattr(self, n)[mask] for n in self.__dataclass_fields__))
+
+    @staticmethod
+    def concat(parts: list[Triplets]) -> Triplets:
+        return Triplets(
+            *(np.concatenate([getattr(p, n) for p in parts]) for n in Triplets.__dataclass_fields__)
+        )
 
 
 def peaks_to_triplets(peaks: Peaks, params: HashParams = HashParams()) -> Triplets:
@@ -73,6 +84,7 @@ def peaks_to_triplets(peaks: Peaks, params: HashParams = HashParams()) -> Triple
         d2=(f[j] - f[i]).astype(np.float32),
         d3=(f[k] - f[i]).astype(np.float32),
         loudest=loudest,
+        kind=np.zeros(span.size, np.uint8),
     )
 
 

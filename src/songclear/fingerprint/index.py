@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from songclear.fingerprint.decode import ENGINE_RATE, decode_file
+from songclear.fingerprint.decode import ENGINE_RATE, iter_decode
 from songclear.fingerprint.errors import FingerprintParameterError, IndexFormatError
-from songclear.fingerprint.hashes import HashParams, peaks_to_triplets, triplets_to_hashes
-from songclear.fingerprint.peaks import PeakParams, extract_peaks
+from songclear.fingerprint.hashes import HashParams, Triplets, peaks_to_triplets, triplets_to_hashes
+from songclear.fingerprint.pairs import pairs_to_hashes, peaks_to_pairs
+from songclear.fingerprint.peaks import PeakParams, Peaks, extract_peaks, extract_peaks_stream
 
 if TYPE_CHECKING:
     from songclear.fingerprint.search import Match, SearchParams
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
 FORMAT_NAME = "songclear-fingerprint-index"
 FORMAT_VERSION = 1
 INDEX_PEAKS = PeakParams(per_second=32.0)
-INDEX_HASHES = HashParams(fan=5)
+INDEX_HASHES = HashParams(fan=4)
+INDEX_PAIR_FAN = 2
 _MAX_SEGMENTS = 8
 _KEY_BITS, _T_BITS = 24, 22
 
@@ -55,21 +58,46 @@ def fingerprint_samples(samples: np.ndarray) -> Fingerprint:
     samples = np.asarray(samples, dtype=np.float32)
     if samples.ndim != 1 or samples.size == 0:
         raise FingerprintParameterError("audio must be a non-empty mono array at the engine rate")
-    tr = peaks_to_triplets(extract_peaks(samples, INDEX_PEAKS), INDEX_HASHES)
-    t1 = np.round(tr.t1 * 2)
-    keep = t1 < 2**_T_BITS
-    return Fingerprint(
-        hashes=triplets_to_hashes(tr)[keep],
-        t1=t1[keep].astype(np.uint32),
-        span=np.clip(np.round(tr.span[keep] * 2), 0, 255).astype(np.uint8),
-        f1=np.clip(np.round(tr.f1[keep] * 4), 0, 255).astype(np.uint8),
-        seconds=samples.size / ENGINE_RATE,
-    )
+    return fingerprint_peaks(extract_peaks(samples, INDEX_PEAKS), samples.size / ENGINE_RATE)
 
 
 def fingerprint_file(path: str | Path) -> Fingerprint:
-    """Decode ``path`` (any format PyAV reads) and fingerprint it; raises ``DecodeError`` naming the file."""
-    return fingerprint_samples(decode_file(path))
+    """Decode ``path`` (any format PyAV reads) and fingerprint it; raises ``DecodeError`` naming the file.
+
+    Streamed: the decoded samples are analysed a minute at a time, never held whole.
+    """
+    return fingerprint_peaks(*file_peaks(path, INDEX_PEAKS))
+
+
+def file_peaks(path: str | Path, params: PeakParams) -> tuple[Peaks, float]:
+    """Peaks of an audio file and its duration in seconds, decoded and analysed a chunk at a time."""
+    total = 0
+
+    def chunks():
+        nonlocal total
+        for chunk in iter_decode(path):
+            total += chunk.size
+            yield chunk
+
+    peaks = extract_peaks_stream(chunks(), params)
+    return peaks, total / ENGINE_RATE
+
+
+def fingerprint_peaks(peaks: Peaks, seconds: float) -> Fingerprint:
+    """The stored triplet and pair hashes of a recording's peaks (see hashes.py and pairs.py)."""
+    tr = peaks_to_triplets(peaks, INDEX_HASHES)
+    pr = peaks_to_pairs(peaks, INDEX_PAIR_FAN)
+    rows = Triplets.concat([tr, pr])
+    t1 = np.round(rows.t1 * 2)
+    keep = t1 < 2**_T_BITS
+    hashes = np.concatenate([triplets_to_hashes(tr), pairs_to_hashes(pr)])
+    return Fingerprint(
+        hashes=hashes[keep],
+        t1=t1[keep].astype(np.uint32),
+        span=np.clip(np.round(rows.span[keep] * 2), 0, 255).astype(np.uint8),
+        f1=np.clip(np.round(rows.f1[keep] * 4), 0, 255).astype(np.uint8),
+        seconds=seconds,
+    )
 
 
 def pack_values(key: int, fp: Fingerprint) -> np.ndarray:
@@ -106,6 +134,7 @@ class FingerprintIndex:
         self._manifest = manifest
         self._segments = [self._load_segment(name) for name in manifest["segments"]]
         self._pending: dict[str, Fingerprint] = {}
+        self._directories: dict[str, np.ndarray] = {}
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> FingerprintIndex:
@@ -169,6 +198,15 @@ class FingerprintIndex:
     @property
     def segments(self) -> tuple[Segment, ...]:
         return tuple(self._segments)
+
+    def directory(self, segment: str, build: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """A lookup directory of one segment's hashes, built on first use and kept while the index is open."""
+        if segment not in self._directories:
+            self._directories[segment] = build(np.asarray(self._segment(segment).hashes))
+        return self._directories[segment]
+
+    def _segment(self, name: str) -> Segment:
+        return next(s for s in self._segments if s.name == name)
 
     def key_to_recording(self) -> dict[int, str]:
         return {r["key"]: rid for rid, r in self._manifest["recordings"].items()}
@@ -269,10 +307,12 @@ class FingerprintIndex:
 
     def scan(self, audio: np.ndarray | str | Path, params: SearchParams | None = None) -> list[Match]:
         """Every matched segment of a whole file or signal, in query-time order."""
-        from songclear.fingerprint.search import SearchParams, scan_samples
+        from songclear.fingerprint.search import SearchParams, scan_peaks, scan_samples
 
-        samples = decode_file(audio) if isinstance(audio, str | Path) else audio
-        return scan_samples(self, samples, params or SearchParams())
+        params = params or SearchParams()
+        if not isinstance(audio, str | Path):
+            return scan_samples(self, audio, params)
+        return scan_peaks(self, *file_peaks(audio, params.peaks), params)
 
     # -- files -------------------------------------------------------------------------------------------------
     def _write_segment(self, name: str, hashes: np.ndarray, values: np.ndarray) -> None:

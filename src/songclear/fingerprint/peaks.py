@@ -12,6 +12,7 @@ so memory stays bounded.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numba
@@ -77,21 +78,48 @@ def log_spectrogram(samples: np.ndarray) -> np.ndarray:
 
 def extract_peaks(samples: np.ndarray, params: PeakParams = PeakParams()) -> Peaks:
     """Peaks of mono audio at the engine rate, ranked so about ``params.per_second`` are kept per second."""
-    n_frames = max(1, 1 + (len(samples) - N_FFT) // HOP)
+    return extract_peaks_stream([np.asarray(samples, dtype=np.float32)], params)
+
+
+def extract_peaks_stream(chunks: Iterable[np.ndarray], params: PeakParams = PeakParams()) -> Peaks:
+    """``extract_peaks`` of the concatenation of ``chunks``, holding only about two minutes of samples at once.
+
+    Blocks of 60 s (plus the whitening margin on each side) are analysed as soon as the samples they need have
+    arrived; the result is identical to analysing the whole signal.
+    """
     widths = _freq_widths(params.freq_radius_st)
-    parts = []
-    for start in range(0, n_frames, _BLOCK_FRAMES):
-        stop = min(n_frames, start + _BLOCK_FRAMES)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    buf = np.zeros(0, np.float32)
+    buf_at = 0  # absolute sample index of buf[0]
+    total = 0
+    start = 0  # first frame not analysed yet
+
+    def analyse(start: int, stop: int, n_frames: int) -> None:
         a = max(0, start - _MARGIN)
         b = min(n_frames, stop + _MARGIN)
-        spec = log_spectrogram(samples[a * HOP : (b - 1) * HOP + N_FFT])
+        spec = log_spectrogram(buf[a * HOP - buf_at : (b - 1) * HOP + N_FFT - buf_at])
         t, f, m = _block_peaks(spec, widths, params.time_radius)
         keep = (t + a >= start) & (t + a < stop)
-        parts.append((t[keep] + a, f[keep], m[keep]))
-    t = np.concatenate([p[0] for p in parts])
-    f = np.concatenate([p[1] for p in parts])
-    m = np.concatenate([p[2] for p in parts])
-    return _thin(t, f, m, params.per_second)
+        t, f, m = _thin(t[keep] + a, f[keep], m[keep], params.per_second)
+        parts.append((t, f, m))
+
+    for chunk in chunks:
+        buf = np.concatenate([buf, np.asarray(chunk, dtype=np.float32).reshape(-1)])
+        total += int(np.size(chunk))
+        while (start + _BLOCK_FRAMES + _MARGIN - 1) * HOP + N_FFT <= total:
+            analyse(start, start + _BLOCK_FRAMES, start + _BLOCK_FRAMES + _MARGIN)
+            start += _BLOCK_FRAMES
+            drop = (start - _MARGIN) * HOP - buf_at
+            if drop > 0:
+                buf, buf_at = buf[drop:], buf_at + drop
+    n_frames = max(1, 1 + (total - N_FFT) // HOP)
+    while start < n_frames:
+        analyse(start, min(n_frames, start + _BLOCK_FRAMES), n_frames)
+        start += _BLOCK_FRAMES
+    if not parts:
+        empty = np.zeros(0, np.float32)
+        return Peaks(empty, empty, empty)
+    return Peaks(*(np.concatenate([p[i] for p in parts]) for i in range(3)))
 
 
 def _freq_widths(radius_st: float) -> np.ndarray:
@@ -150,11 +178,11 @@ def _parabola(a, b, c):  # pragma: no cover - compiled
     return min(0.5, max(-0.5, 0.5 * (a - c) / den))
 
 
-def _thin(t: np.ndarray, f: np.ndarray, m: np.ndarray, per_second: float) -> Peaks:
+def _thin(t: np.ndarray, f: np.ndarray, m: np.ndarray, per_second: float) -> tuple[np.ndarray, ...]:
     """Keep the strongest peaks of each half-second so density is even across loud and quiet passages."""
     if t.size == 0:
         empty = np.zeros(0, np.float32)
-        return Peaks(empty, empty, empty)
+        return empty, empty, empty
     block = np.floor(t / (FRAME_RATE / 2)).astype(np.int64)
     order = np.lexsort((-m, block))
     block_sorted = block[order]
@@ -162,4 +190,4 @@ def _thin(t: np.ndarray, f: np.ndarray, m: np.ndarray, per_second: float) -> Pea
     rank = np.arange(order.size) - first
     kept = order[rank < max(1, int(round(per_second / 2)))]
     kept = kept[np.argsort(t[kept], kind="stable")]
-    return Peaks(t[kept].astype(np.float32), f[kept].astype(np.float32), m[kept].astype(np.float32))
+    return t[kept].astype(np.float32), f[kept].astype(np.float32), m[kept].astype(np.float32)

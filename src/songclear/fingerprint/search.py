@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from songclear.fingerprint.decode import ENGINE_RATE
 from songclear.fingerprint.hashes import HashParams, Triplets, peaks_to_triplets, probe_hashes
-from songclear.fingerprint.index import FingerprintIndex, unpack_values
-from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, extract_peaks
+from songclear.fingerprint.index import FingerprintIndex
+from songclear.fingerprint.pairs import peaks_to_pairs, probe_pair_hashes
+from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, Peaks, extract_peaks
 
 # Logistic calibration of P(correct | score), fitted on bench/fingerprint score distributions.
 CONFIDENCE_MID = 7.0
@@ -31,9 +33,12 @@ CONFIDENCE_SLOPE = 1.2
 class SearchParams:
     """Query-side settings. The query is analysed denser than the index so more reference triplets recur."""
 
-    peaks: PeakParams = PeakParams(per_second=32.0)
+    peaks: PeakParams = PeakParams(per_second=48.0)
     hashes: HashParams = HashParams(fan=6)
-    min_score: int = 14
+    pair_fan: int = 6  # query pairs per peak; 0 searches triplets only
+    pair_weight: float = 0.5  # a verified pair counts this much of a verified triplet in the score
+    max_hits_per_hash: int = 1000  # probes of buckets larger than this are skipped (too common to tell)
+    min_score: int = 10
     max_speed_change: float = 0.15  # accept time scales within 1/(1+x) .. 1+x
     max_pitch_st: float = 3.0
     top: int = 5
@@ -71,57 +76,76 @@ def score_to_confidence(score: float) -> float:
 def search_samples(index: FingerprintIndex, samples: np.ndarray, params: SearchParams) -> list[Match]:
     """Ranked matches of a clip, at most one per recording, best first."""
     peaks = extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks)
+    rows, hashes, owner = query_hashes(peaks, params)
+    return search_rows(index, rows, hashes, owner, params)
+
+
+def query_hashes(peaks: Peaks, params: SearchParams) -> tuple[Triplets, np.ndarray, np.ndarray]:
+    """Query rows (triplets, then pairs) and their multi-probed hashes with the row each probe belongs to."""
     tr = peaks_to_triplets(peaks, params.hashes)
-    return search_triplets(index, tr, params)
+    th, to = probe_hashes(tr)
+    if params.pair_fan <= 0:
+        return tr, th, to
+    pr = peaks_to_pairs(peaks, params.pair_fan)
+    ph, po = probe_pair_hashes(pr)
+    hashes = np.concatenate([th, ph])
+    owner = np.concatenate([to, po + len(tr)])
+    order = np.argsort(hashes, kind="stable")
+    return Triplets.concat([tr, pr]), hashes[order], owner[order]
 
 
-def search_triplets(index: FingerprintIndex, tr: Triplets, params: SearchParams) -> list[Match]:
-    if len(tr) == 0:
-        return []
-    hits = _lookup(index, tr)
-    if hits is None:
-        return []
-    owner, key, t1r, spanr, f1r = hits
-    s = spanr / tr.span[owner]
-    df = tr.f1[owner] - f1r
-    lo, hi = 1.0 / (1.0 + params.max_speed_change), 1.0 + params.max_speed_change
-    ok = (s >= lo) & (s <= hi) & (np.abs(df) <= params.max_pitch_st)
-    owner, key, t1r, spanr, f1r, s, df = (a[ok] for a in (owner, key, t1r, spanr, f1r, s, df))
+def search_rows(
+    index: FingerprintIndex, tr: Triplets, hashes: np.ndarray, owner: np.ndarray, params: SearchParams
+) -> list[Match]:
+    """Matches of the query rows ``owner`` (probed as ``hashes``); rows not probed take no part."""
     if owner.size == 0:
         return []
+    used = tr.t1[owner]
+    tc = 0.5 * (float(used.min()) + float(used.max()))
+    hits = _lookup(index, hashes, owner, tr, tc, params)
+    if hits is None:
+        return []
+    owner, key, t1r, spanr, f1r, s, df, code = hits
     t1q = tr.t1[owner]
-    tc = 0.5 * (float(tr.t1.min()) + float(tr.t1.max()))
-    c = t1r + s * (tc - t1q)
-    cells = np.stack(
-        [key, np.round(c / 16.0), np.round(np.log(s) / 0.025), np.round(df / 0.5)], axis=1
-    ).astype(np.int64)
-    uniq, counts = np.unique(cells, axis=0, return_counts=True)
+    order = np.argsort(code, kind="stable")
+    code_sorted = code[order]
+    starts = np.flatnonzero(np.r_[True, code_sorted[1:] != code_sorted[:-1]])
+    counts = np.diff(np.r_[starts, code_sorted.size])
     best = np.argsort(-counts, kind="stable")[: params.top * 4]
+    best = best[counts[best] >= max(3, params.min_score // 3)]
     names = index.key_to_recording()
     found: dict[str, Match] = {}
-    for cell in uniq[best[counts[best] >= max(3, params.min_score // 3)]]:
-        near = np.all(np.abs(cells - cell) <= 1, axis=1)
-        m = _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, names.get(int(cell[0])), params)
+    for cell in code_sorted[starts[best]]:
+        near_codes = cell + _NEIGHBOURS
+        lo = np.searchsorted(code_sorted, near_codes, side="left")
+        hi = np.searchsorted(code_sorted, near_codes, side="right")
+        near = order[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])]
+        m = _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, names.get(int(cell >> _KEY_SHIFT)), params)
         if m is not None and (m.recording_id not in found or found[m.recording_id].score < m.score):
             found[m.recording_id] = m
     return sorted(found.values(), key=lambda m: -m.score)[: params.top]
 
 
-def scan_samples(index: FingerprintIndex, samples: np.ndarray, params: SearchParams) -> list[Match]:
-    """Search overlapping windows of a long signal and merge consecutive windows of one alignment."""
-    peaks = extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks)
-    tr = peaks_to_triplets(peaks, params.hashes)
-    total = len(samples) / (FRAME_RATE * 128)
+def scan_peaks(index: FingerprintIndex, peaks: Peaks, seconds: float, params: SearchParams) -> list[Match]:
+    """Search overlapping windows of a long signal's peaks and merge consecutive windows of one alignment."""
+    tr, hashes, owner = query_hashes(peaks, params)
     window, hop = params.scan_window_s * FRAME_RATE, params.scan_hop_s * FRAME_RATE
+    t_owner = tr.t1[owner]
     found: list[Match] = []
     start = 0.0
     while True:
-        sel = (tr.t1 >= start) & (tr.t1 < start + window)
-        found.extend(search_triplets(index, tr.take(sel), params))
-        if (start + window) / FRAME_RATE >= total:
+        sel = (t_owner >= start) & (t_owner < start + window)
+        found.extend(search_rows(index, tr, hashes[sel], owner[sel], params))
+        if (start + window) / FRAME_RATE >= seconds:
             break
         start += hop
     return merge_segments(found)
+
+
+def scan_samples(index: FingerprintIndex, samples: np.ndarray, params: SearchParams) -> list[Match]:
+    """``scan_peaks`` of a signal held in memory."""
+    peaks = extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks)
+    return scan_peaks(index, peaks, len(samples) / ENGINE_RATE, params)
 
 
 def merge_segments(matches: list[Match]) -> list[Match]:
@@ -150,43 +174,140 @@ def merge_segments(matches: list[Match]) -> list[Match]:
     return sorted(merged, key=lambda m: (m.query_start, -m.score))
 
 
-def _lookup(index: FingerprintIndex, tr: Triplets):
-    hashes, owner = probe_hashes(tr)
+# A hit's alignment cell packed in one int64: key | c/16 frames | log(s)/0.025 | df/0.5 st (offsets keep it >= 0).
+_C_BITS, _S_BITS, _D_BITS = 20, 5, 5
+_KEY_SHIFT = _C_BITS + _S_BITS + _D_BITS
+_NEIGHBOURS = np.array(
+    [
+        (dc << (_S_BITS + _D_BITS)) + (ds << _D_BITS) + dd
+        for dc in (-1, 0, 1)
+        for ds in (-1, 0, 1)
+        for dd in (-1, 0, 1)
+    ],
+    dtype=np.int64,
+)
+
+
+def _lookup(index: FingerprintIndex, hashes: np.ndarray, owner: np.ndarray, tr: Triplets, tc: float, params):
+    """Index entries sharing a probed hash, as alignment proposals within the searched speed and pitch ranges."""
     parts = []
+    lo_s, hi_s = 1.0 / (1.0 + params.max_speed_change), 1.0 + params.max_speed_change
     for seg in index.segments:
         if seg.hashes.size == 0:
             continue
-        lo = np.searchsorted(seg.hashes, hashes, side="left")
-        hi = np.searchsorted(seg.hashes, hashes, side="right")
-        rows, pos = _expand(lo, hi)
-        if rows.size:
-            parts.append((owner[rows], np.asarray(seg.values)[pos] if False else seg.values[pos]))
+        lo, hi = _ranges(np.asarray(seg.hashes), index.directory(seg.name, _directory), hashes)
+        hit = _hits(
+            lo,
+            hi,
+            params.max_hits_per_hash,
+            owner,
+            np.asarray(seg.values),
+            tr.t1,
+            tr.span,
+            tr.f1,
+            tr.kind,
+            tc,
+            lo_s,
+            hi_s,
+            params.max_pitch_st,
+        )
+        if hit[0].size:
+            parts.append(hit)
     if not parts:
         return None
-    own = np.concatenate([p[0] for p in parts])
-    key, t1r, spanr, f1r = unpack_values(np.concatenate([p[1] for p in parts]))
+    out = [np.concatenate([p[i] for p in parts]) for i in range(8)]
     removed = index.removed_keys
     if removed.size:
-        keep = ~np.isin(key, removed)
-        own, key, t1r, spanr, f1r = own[keep], key[keep], t1r[keep], spanr[keep], f1r[keep]
-    return own, key, t1r, spanr, f1r
+        keep = ~np.isin(out[1], removed)
+        out = [a[keep] for a in out]
+    return out if out[0].size else None
+
+
+def _directory(hashes: np.ndarray) -> np.ndarray:
+    """First position in a segment's sorted hashes of each of 2**16 buckets over the triplet hash range and
+    2**16 over the pair range (plus the end), so each lookup searches one small, contiguous bucket."""
+    k = np.arange(2**17 + 1, dtype=np.int64)
+    bounds = np.where(k < 2**16, k << 6, 2**31 + ((k - 2**16) << 4))
+    out = np.searchsorted(hashes, np.minimum(bounds, 2**32 - 1).astype(np.uint32), side="left").astype(
+        np.int64
+    )
+    out[bounds >= 2**32] = hashes.size
+    return out
 
 
 @numba.njit(cache=True, nogil=True)
-def _expand(lo, hi):  # pragma: no cover - compiled
-    """Flatten the [lo, hi) ranges into (probe row, entry position) pairs."""
+def _ranges(hashes, directory, probes):  # pragma: no cover - compiled
+    """``searchsorted`` left and right of each probe, searching only within the probe's directory bucket."""
+    n = probes.size
+    lo = np.empty(n, np.int64)
+    hi = np.empty(n, np.int64)
+    for i in range(n):
+        h = np.int64(probes[i])
+        b = h >> 6 if h < 2147483648 else 65536 + ((h - 2147483648) >> 4)
+        a, z = directory[b], directory[b + 1]
+        left, right = a, z
+        while left < right:
+            mid = (left + right) >> 1
+            if np.int64(hashes[mid]) < h:
+                left = mid + 1
+            else:
+                right = mid
+        lo[i] = left
+        right = z
+        while left < right:
+            mid = (left + right) >> 1
+            if np.int64(hashes[mid]) <= h:
+                left = mid + 1
+            else:
+                right = mid
+        hi[i] = left
+    return lo, hi
+
+
+@numba.njit(cache=True, nogil=True)
+def _hits(lo, hi, cap, owner, values, q_t1, q_span, q_f1, q_kind, tc, s_lo, s_hi, max_df):  # pragma: no cover
+    """Expand the probed ranges [lo, hi) (skipping buckets larger than ``cap``) into alignment proposals."""
     total = 0
     for i in range(lo.size):
-        total += hi[i] - lo[i]
-    rows = np.empty(total, np.int64)
-    pos = np.empty(total, np.int64)
+        if hi[i] - lo[i] <= cap:
+            total += hi[i] - lo[i]
+    own = np.empty(total, np.int64)
+    key = np.empty(total, np.int64)
+    t1r = np.empty(total, np.float32)
+    spanr = np.empty(total, np.float32)
+    f1r = np.empty(total, np.float32)
+    s_out = np.empty(total, np.float32)
+    df_out = np.empty(total, np.float32)
+    code = np.empty(total, np.int64)
     n = 0
     for i in range(lo.size):
+        if hi[i] - lo[i] > cap:
+            continue
+        o = owner[i]
         for p in range(lo[i], hi[i]):
-            rows[n] = i
-            pos[n] = p
+            v = values[p]
+            sp = np.float32((v >> np.uint64(8)) & np.uint64(255)) * np.float32(0.5)
+            f1 = np.float32(v & np.uint64(255)) * np.float32(0.25)
+            s = np.float32(1.0) if q_kind[o] == 1 else sp / q_span[o]
+            df = q_f1[o] - f1
+            if s < s_lo or s > s_hi or abs(df) > max_df:
+                continue
+            t1 = np.float32((v >> np.uint64(16)) & np.uint64(4194303)) * np.float32(0.5)
+            k = np.int64(v >> np.uint64(38))
+            c = t1 + s * (tc - q_t1[o])
+            cb = np.int64(np.floor(c / 16.0 + 0.5)) + 16
+            sb = np.int64(np.floor(np.log(s) / 0.025 + 0.5)) + 16
+            db = np.int64(np.floor(df / 0.5 + 0.5)) + 16
+            own[n] = o
+            key[n] = k
+            t1r[n] = t1
+            spanr[n] = sp
+            f1r[n] = f1
+            s_out[n] = s
+            df_out[n] = df
+            code[n] = (((k << 20) + cb) << 10) + (sb << 5) + db
             n += 1
-    return rows, pos
+    return own[:n], key[:n], t1r[:n], spanr[:n], f1r[:n], s_out[:n], df_out[:n], code[:n]
 
 
 def _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, recording_id, params) -> Match | None:
@@ -214,7 +335,9 @@ def _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, recording_id, params) -> 
     both = inl[:n] & inl[n:]
     shift = float(np.median(d[both])) if both.any() else 0.0
     both &= np.abs(d - shift) <= 0.75
-    score = int(np.unique(o[both]).size)
+    rows = np.unique(o[both])
+    n_pairs = int(np.count_nonzero(tr.kind[rows]))
+    score = int(round(rows.size - n_pairs + params.pair_weight * n_pairs))
     if score < params.min_score:
         return None
     qs, qe = float(tq[both].min()), float((tq + tr.span[o])[both].max())

@@ -5,8 +5,9 @@ A peak is a local maximum of the log-magnitude STFT over a neighbourhood that is
 is refined by parabolic interpolation and returned in semitones above ``FMIN_HZ``: on that axis a pitch shift or
 a resampling speed change is a plain translation, which the triplet hashes cancel out.
 
-Magnitudes are whitened by a running per-bin mean over a few seconds before ranking, so an equaliser or a
-telephone band does not move all the peaks into the loudest band. Long input is processed in overlapping blocks
+Peaks are ranked by their magnitude whitened by a running per-bin mean over a few seconds (so an equaliser or a
+telephone band does not move all the peaks into the loudest band) plus their plain log magnitude (so the
+peaks kept are also the loud ones, which noise covers last). Long input is processed in overlapping blocks
 so memory stays bounded.
 """
 
@@ -43,11 +44,12 @@ class PeakParams:
     per_second: float = 24.0
     time_radius: int = 6  # frames each side (96 ms)
     freq_radius_st: float = 1.5  # semitones each side
+    loudness_weight: float = 1.0  # rank = whitened log magnitude + this * plain log magnitude
 
 
 @dataclass(frozen=True)
 class Peaks:
-    """Peaks sorted by time: ``t`` in frames (fractional), ``f`` in semitones above FMIN_HZ, ``m`` whitened log."""
+    """Peaks sorted by time: ``t`` in frames (fractional), ``f`` in semitones above FMIN_HZ, ``m`` the rank (whitened + weighted plain log)."""
 
     t: np.ndarray
     f: np.ndarray
@@ -98,7 +100,7 @@ def extract_peaks_stream(chunks: Iterable[np.ndarray], params: PeakParams = Peak
         a = max(0, start - _MARGIN)
         b = min(n_frames, stop + _MARGIN)
         spec = log_spectrogram(buf[a * HOP - buf_at : (b - 1) * HOP + N_FFT - buf_at])
-        t, f, m = _block_peaks(spec, widths, params.time_radius)
+        t, f, m = _block_peaks(spec, widths, params.time_radius, params.loudness_weight)
         keep = (t + a >= start) & (t + a < stop)
         t, f, m = _thin(t[keep] + a, f[keep], m[keep], params.per_second)
         parts.append((t, f, m))
@@ -127,14 +129,16 @@ def _freq_widths(radius_st: float) -> np.ndarray:
     return np.maximum(2, np.round(k * (2 ** (radius_st / 12) - 1))).astype(np.int64)
 
 
-def _block_peaks(spec: np.ndarray, widths: np.ndarray, time_radius: int) -> tuple[np.ndarray, ...]:
+def _block_peaks(
+    spec: np.ndarray, widths: np.ndarray, time_radius: int, loudness_weight: float
+) -> tuple[np.ndarray, ...]:
     whitened = spec - uniform_filter1d(spec, _WHITEN_FRAMES, axis=0, mode="nearest")
     tmax = maximum_filter1d(spec, 2 * time_radius + 1, axis=0, mode="nearest")
     ti, ki, dt, dk = _local_maxima(spec, tmax, widths, _FLOOR)
     t = ti + dt
     hz = (ki + _KMIN + dk) * (ENGINE_RATE / N_FFT)
     f = 12.0 * np.log2(hz / FMIN_HZ)
-    return t, f.astype(np.float32), whitened[ti, ki]
+    return t, f.astype(np.float32), whitened[ti, ki] + np.float32(loudness_weight) * spec[ti, ki]
 
 
 @numba.njit(cache=True, nogil=True)

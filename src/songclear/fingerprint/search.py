@@ -38,7 +38,7 @@ class SearchParams:
     pair_fan: int = 6  # query pairs per peak; 0 searches triplets only
     pair_weight: float = 0.5  # a verified pair counts this much of a verified triplet in the score
     max_hits_per_hash: int = 1000  # probes of buckets larger than this are skipped (too common to tell)
-    min_score: int = 10
+    min_score: int = 9
     max_speed_change: float = 0.15  # accept time scales within 1/(1+x) .. 1+x
     max_pitch_st: float = 3.0
     top: int = 5

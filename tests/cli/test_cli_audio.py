@@ -56,11 +56,15 @@ def _rows(db_url: str) -> tuple[int, int, list]:
     database = Database.open(db_url)
     with database.session() as s:
         scanned = s.execute(select(func.count()).select_from(t.scanned_tracks)).scalar_one()
+        m = t.audio_matches.c
         matches = s.execute(
-            select(t.audio_matches.c.track_id, t.audio_matches.c.isrc).order_by(t.audio_matches.c.track_id)
+            select(m.track_id, m.isrc, m.query_start, m.reference_start).order_by(
+                m.track_id, m.isrc, m.query_start, m.reference_start
+            )
         ).all()
     database.close()
-    return scanned, len(matches), [tuple(m) for m in matches]
+    # A track may match one recording in two segments: a row is (track, recording, where in each).
+    return scanned, len(matches), [(a, b, round(c, 2), round(d, 2)) for a, b, c, d in matches]
 
 
 def test_scan_resumes_without_duplicates_and_a_corrupt_file_fails_alone(world, db_url, capsys):

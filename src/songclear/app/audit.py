@@ -13,12 +13,12 @@ import dataclasses
 import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from songclear.app.audit_run import AuditRun, TimelinePoint
-from songclear.app.identities import audio_resolver
+from songclear.app.identities import IdentityResolver, identity_resolver, isrc_identity
 from songclear.domain.audit import diff, summarise
 from songclear.domain.catalogue import LibraryTrack, TrackIdentity
 from songclear.domain.clearance import ClearanceDecision, Status, decide, requirements
@@ -29,13 +29,6 @@ from songclear.domain.territory import normalise_code
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InputError, NotFound
 from songclear.reports.context import grant_parties_from_ledger
-
-# How a track's identity is found. Issue 2: its ISRC; linking and audio matching plug in here later.
-IdentityResolver = Callable[[LibraryTrack], TrackIdentity | None]
-
-
-def isrc_identity(track: LibraryTrack) -> TrackIdentity | None:
-    return TrackIdentity(track.isrc) if track.isrc else None
 
 
 def make_query(
@@ -245,14 +238,14 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
     if ledger is None:
         ledger = repo.load_ledger(known_at)
     tracks = list(repo.iter_tracks(platform, known_at=known_at))
-    resolve_then = resolve or audio_resolver(repo, platform, known_at)
+    resolve_then = resolve or identity_resolver(repo, platform, known_at)
     decisions = audit_library(tracks, ledger, query, resolve=resolve_then)
     changes = None
     if known_at is not None:
         now_ledger = repo.load_ledger(None)
         now_tracks = list(repo.iter_tracks(platform))
         now = audit_library(
-            now_tracks, now_ledger, query, resolve=resolve or audio_resolver(repo, platform, None)
+            now_tracks, now_ledger, query, resolve=resolve or identity_resolver(repo, platform, None)
         )
         changes = diff({d.track: d for d in decisions}, {d.track: d for d in now})
     timeline = (
@@ -293,7 +286,7 @@ def explain_track(
 ) -> tuple[LibraryTrack, ClearanceDecision, Ledger]:
     track = repo.get_track(platform, track_id, known_at=known_at)
     ledger = repo.load_ledger(known_at)
-    resolve = resolve or audio_resolver(repo, platform, known_at)
+    resolve = resolve or identity_resolver(repo, platform, known_at)
     return track, decide(track, resolve(track), ledger, query), ledger
 
 
@@ -307,7 +300,7 @@ def diff_dates(
     resolve: IdentityResolver | None = None,
 ):
     """Tracks whose status changes between two days (same ledger, as known now), with both explanations."""
-    resolve = resolve or audio_resolver(repo, platform, None)
+    resolve = resolve or identity_resolver(repo, platform, None)
     ledger = repo.load_ledger(None)
     tracks = list(repo.iter_tracks(platform))
     before = audit_library(

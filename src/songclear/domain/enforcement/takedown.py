@@ -266,12 +266,16 @@ def undo_actions(
         lifted = [a for a in cur.in_force if a.id in ids]
         if not lifted:
             continue
-        new[key] = replace(cur, in_force=tuple(a for a in cur.in_force if a.id not in ids))
+        left = tuple(a for a in cur.in_force if a.id not in ids)
+        if left:
+            new[key] = replace(cur, in_force=left)
+        else:
+            del new[key]  # the state lists restricted tracks only; the history keeps the undone actions
         undone += [Undo(a.id, key, actor, at, reason) for a in lifted]
         if cur.removed:
             touched.append(key)
-    reinstated = tuple(k for k in touched if not new[k].removed)
-    still = tuple(k for k in touched if new[k].removed)
+    reinstated = tuple(k for k in touched if k not in new or not new[k].removed)
+    still = tuple(k for k in touched if k in new and new[k].removed)
     return UndoResult(new, tuple(undone), reinstated, still)
 
 

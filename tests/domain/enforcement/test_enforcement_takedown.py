@@ -20,6 +20,7 @@ from songclear.domain.enforcement.takedown import (
     reinstate,
     reinstatement_list,
     state_from_history,
+    track_state,
     undo_actions,
 )
 from songclear.domain.rules import ClearanceQuery, Finding
@@ -110,7 +111,7 @@ def test_undo_reinstates_and_is_recorded_not_deleted():
     state = apply_actions({}, plan.actions).state
     result = undo_actions(state, [plan.actions[0].id], at=T, actor="li", reason="takedown in error")
     assert result.reinstated == ("QQ/t2",) and result.undone[0].actor == "li"
-    assert result.state["QQ/t2"].availability is Availability.LIVE
+    assert track_state(result.state, "QQ/t2").availability is Availability.LIVE
     assert undo_actions(result.state, [plan.actions[0].id], at=T, actor="li", reason="again").undone == ()
     assert state_from_history(plan.actions, [plan.actions[0].id]) == result.state
 

@@ -211,6 +211,11 @@ class TrackState:
         )
 
 
+def track_state(state: Mapping[str, TrackState], key: str) -> TrackState:
+    """A track's state; a track with nothing in force is simply live."""
+    return state.get(key) or TrackState(key)
+
+
 @dataclass(frozen=True, slots=True)
 class ApplyResult:
     state: dict[str, TrackState]

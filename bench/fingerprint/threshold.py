@@ -3,7 +3,7 @@
     .venv/bin/python bench/fingerprint/threshold.py [--work /tmp/songclear-bench]
 
 Prints the negatives' best scores, recall per threshold and distortion, and a logistic fit of
-P(top match is right | score) on every top match the run saw (right = right recording at the right offset; every
+P(top match is right | ln score) on every top match the run saw (right = right recording at the right offset; every
 top match of a negative is wrong). The fit is L2-regularised Newton (the two classes barely overlap, so the
 unregularised slope would run off to infinity) and reported as ``CONFIDENCE_MID`` / ``CONFIDENCE_SLOPE`` for
 search.py, with a reliability table: mean predicted confidence against the observed share of right matches per
@@ -20,8 +20,11 @@ import numpy as np
 
 
 def fit_logistic(score: np.ndarray, label: np.ndarray, l2: float = 1e-3) -> tuple[float, float]:
-    """``(mid, slope)`` of ``P = 1 / (1 + exp(-slope * (score - mid)))`` by penalised maximum likelihood."""
-    x = np.stack([np.ones_like(score), score], axis=1).astype(np.float64)
+    """``(mid, slope)`` of ``P = 1 / (1 + exp(-slope * (ln score - ln mid)))`` by penalised maximum likelihood.
+
+    The log: scores span 4 to thousands, and the odds grow with the ratio of a score to the negatives' scores.
+    """
+    x = np.stack([np.ones_like(score), np.log(score)], axis=1).astype(np.float64)
     w = np.zeros(2)
     for _ in range(100):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
@@ -31,7 +34,7 @@ def fit_logistic(score: np.ndarray, label: np.ndarray, l2: float = 1e-3) -> tupl
         w -= step
         if np.abs(step).max() < 1e-9:
             break
-    return float(-w[0] / w[1]), float(w[1])
+    return float(np.exp(-w[0] / w[1])), float(w[1])
 
 
 def main() -> None:
@@ -61,9 +64,10 @@ def main() -> None:
     print(
         f"\nlogistic fit on {score.size} top matches ({int(label.sum())} right): mid {mid:.2f}, slope {slope:.3f}"
     )
-    pred = 1.0 / (1.0 + np.exp(-slope * (score - mid)))
+    pred = 1.0 / (1.0 + np.exp(-slope * (np.log(score) - np.log(mid))))
     print("| score | top matches | right | observed | predicted |\n|---|---|---|---|---|")
     edges = [0, 4, top - 2, top, top + 2, top + 6, 30, 60, 1e9]
+    print(f"(search.py: CONFIDENCE_MID = {mid:.2f}, CONFIDENCE_SLOPE = {slope:.2f}, on ln score)")
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         sel = (score >= lo) & (score < hi)
         if sel.any():

@@ -110,3 +110,13 @@ def test_scan_reports_every_segment_of_a_medley(index, songs):
     assert first.query_start < 2.0 and 12.0 < first.query_end <= 15.5
     assert first.reference_start == pytest.approx(5.0 + first.query_start, abs=0.3)
     assert 26.0 < second.query_start < 30.0 and second.speed == pytest.approx(1.05, rel=0.02)
+
+
+def test_confidence_is_a_monotone_probability_centred_on_the_calibrated_mid_point():
+    from songclear.fingerprint import score_to_confidence
+    from songclear.fingerprint.search import CONFIDENCE_MID
+
+    values = [score_to_confidence(s) for s in (0, 4, 9, 15, 30, 100, 1000)]
+    assert values[0] == 0.0 and all(a < b for a, b in zip(values, values[1:], strict=False))
+    assert score_to_confidence(CONFIDENCE_MID) == pytest.approx(0.5)
+    assert values[-1] > 0.999

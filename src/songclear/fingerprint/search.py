@@ -6,7 +6,7 @@
    the true alignment agree on all three; random hits scatter. We count hits per quantised (recording, c, s, df).
 3. The best cells are verified: hits in the cell and its neighbours are fitted with ``t_ref = s * t_query + b``
    by least squares, outliers dropped, and the score is the number of distinct query triplets that still agree.
-4. The score is turned into a confidence with a logistic curve fitted on the benchmark's score distributions
+4. The score is turned into a confidence by a logistic curve in ln(score) fitted on the benchmark's top matches
    (docs/fingerprint.md); a match is reported when its score reaches ``min_score``.
 """
 
@@ -24,9 +24,10 @@ from songclear.fingerprint.index import FingerprintIndex
 from songclear.fingerprint.pairs import peaks_to_pairs, probe_pair_hashes
 from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, Peaks, extract_peaks
 
-# Logistic calibration of P(correct | score), fitted on bench/fingerprint score distributions.
-CONFIDENCE_MID = 7.0
-CONFIDENCE_SLOPE = 1.2
+# Logistic calibration of P(top match is right | ln score), fitted by bench/fingerprint/threshold.py on the
+# 1120 top matches of the benchmark run recorded in docs/fingerprint.md (950 distorted queries, 240 negatives).
+CONFIDENCE_MID = 15.06
+CONFIDENCE_SLOPE = 2.91
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,9 @@ class Match:
 
 def score_to_confidence(score: float) -> float:
     """Calibrated probability that a match with this score is a true one (see module doc)."""
-    return 1.0 / (1.0 + math.exp(-(score - CONFIDENCE_MID) * CONFIDENCE_SLOPE))
+    if score <= 0:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-CONFIDENCE_SLOPE * (math.log(score) - math.log(CONFIDENCE_MID))))
 
 
 def search_samples(index: FingerprintIndex, samples: np.ndarray, params: SearchParams) -> list[Match]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import gc
+import multiprocessing
+import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
@@ -61,14 +63,22 @@ class DecisionCache:
     def __init__(self, ledger: Ledger, query: ClearanceQuery, resolve: IdentityResolver = isrc_identity):
         self.ledger, self.query, self.resolve = ledger, query, resolve
         self._memo: dict[tuple, ClearanceDecision] = {}
+        self._shared: dict = {}  # decide()'s memo for this ledger and query
 
     def decide(self, track: LibraryTrack) -> ClearanceDecision:
         identity = self.resolve(track)
         key = (track.platform, identity)
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[key] = decide(track, identity, self.ledger, self.query)
-        return hit if hit.track == track.key else dataclasses.replace(hit, track=track.key)
+            hit = self._memo[key] = decide(track, identity, self.ledger, self.query, memo=self._shared)
+        return hit if hit.track == track.key else _for_track(hit, track.key)
+
+
+def _for_track(d: ClearanceDecision, key: str) -> ClearanceDecision:
+    # dataclasses.replace, without its per-call field introspection (it runs for most tracks of a library)
+    return ClearanceDecision(
+        key, d.status, d.recording, d.licensor, d.chains, d.reasons, d.identity_source, d.notice
+    )
 
 
 def audit_library(
@@ -125,7 +135,8 @@ def grant_breakpoints(
     for req in requirements(identity.isrc, ledger):
         for leaf in ledger.candidate_grants(platform, req.right, req.subject, req.holder):
             for grant in ledger.chain(leaf):
-                for ex in (grant, *ledger.exclusive_grants_by(grant.licensor, req.right)):
+                # Only the exclusive grants that conflicts() can report (catalogue or listing the subject).
+                for ex in (grant, *ledger.exclusive_grants_over(grant.licensor, req.right, req.subject)):
                     for instant in _instants_of(ex):
                         out.add(instant)
                         out.add(instant - horizon)
@@ -162,6 +173,7 @@ def status_timeline(
     instants = [start_of_day(d, DEFAULT_TZ) for d in days]
     queries = [dataclasses.replace(query, at=at) for at in instants]
     counts = [Counter() for _ in days]
+    memos: list[dict] = [{} for _ in days]  # decide()'s memo, one per query
     tolerated: dict[str, list[bool]] = {}
     steady: Counter = Counter()  # (platform, first-day status) -> tracks with no breakpoint inside the days
     for key, n in groups.items():
@@ -172,7 +184,7 @@ def status_timeline(
             for b in grant_breakpoints(platform, identity, ledger, query)
             if 0 < (i := bisect.bisect_left(instants, b)) < len(instants)
         }  # day i follows a breakpoint in (day i-1, day i]
-        status = decide(track, identity, ledger, queries[0]).status
+        status = decide(track, identity, ledger, queries[0], memo=memos[0]).status
         if not redecide:
             steady[platform, status] += n
             continue
@@ -180,7 +192,7 @@ def status_timeline(
             tolerated[platform] = _tolerated(ledger, platform, query, instants)
         for i in range(len(days)):
             if i in redecide:
-                status = decide(track, identity, ledger, queries[i]).status
+                status = decide(track, identity, ledger, queries[i], memo=memos[i]).status
             elif status in _NOT_CLEARED:
                 status = Status.BUFFER if tolerated[platform][i] else Status.UNCLEARED
             counts[i][status] += n
@@ -191,6 +203,73 @@ def status_timeline(
             status = first if first not in _NOT_CLEARED else Status.BUFFER if tol else Status.UNCLEARED
             counts[i][status] += n
     return [TimelinePoint(d, {s: c.get(s, 0) for s in Status}) for d, c in zip(days, counts, strict=True)]
+
+
+# A library at least this big computes its timeline in a forked worker while this process decides the audit day:
+# the two halves cost about the same, and a smaller library is not worth a fork.
+PARALLEL_MIN_TRACKS = 20_000
+
+
+def _timeline_worker(conn, tracks, ledger, query, days, resolve) -> None:
+    try:
+        conn.send(("ok", status_timeline(tracks, ledger, query, days, resolve)))
+    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            conn.send(("error", e))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle: keep its words
+            conn.send(("error", RuntimeError(f"timeline worker: {e!r}")))
+    finally:
+        conn.close()
+
+
+@contextmanager
+def timeline_in_background(
+    tracks: list[LibraryTrack],
+    ledger: Ledger,
+    query: ClearanceQuery,
+    days: list[date],
+    resolve: IdentityResolver,
+) -> Iterator[Callable[[], list[TimelinePoint]]]:
+    """Compute ``status_timeline`` beside the caller's work; yields a function that returns it when done.
+
+    On a machine with several cores and a big library, a forked child computes it: the ledger, the tracks and
+    the resolver's tables are shared copy-on-write, only the counts come back. The child touches no database
+    connection and leaves through ``os._exit`` (multiprocessing), so the parent's session is unaffected.
+    Otherwise (one core, a small library, no fork) it is computed in this process when asked for."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if (
+        not days
+        or cores < 2
+        or len(tracks) < PARALLEL_MIN_TRACKS
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        yield lambda: status_timeline(tracks, ledger, query, days, resolve)
+        return
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    worker = ctx.Process(
+        target=_timeline_worker, args=(send, tracks, ledger, query, days, resolve), daemon=True
+    )
+    worker.start()
+    send.close()
+
+    def result() -> list[TimelinePoint]:
+        try:
+            kind, value = receive.recv()
+        except EOFError:
+            raise RuntimeError(f"the timeline worker died (exit code {worker.exitcode})") from None
+        if kind == "error":
+            raise value
+        return value
+
+    try:
+        yield result
+    finally:
+        receive.close()
+        worker.join(timeout=5)
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
 
 
 @contextmanager
@@ -239,20 +318,18 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
         ledger = repo.load_ledger(known_at)
     tracks = list(repo.iter_tracks(platform, known_at=known_at))
     resolve_then = resolve or identity_resolver(repo, platform, known_at)
-    decisions = audit_library(tracks, ledger, query, resolve=resolve_then)
-    changes = None
-    if known_at is not None:
-        now_ledger = repo.load_ledger(None)
-        now_tracks = list(repo.iter_tracks(platform))
-        now = audit_library(
-            now_tracks, now_ledger, query, resolve=resolve or identity_resolver(repo, platform, None)
-        )
-        changes = diff({d.track: d for d in decisions}, {d.track: d for d in now})
-    timeline = (
-        status_timeline(tracks, ledger, query, timeline_days(ledger, platform, day), resolve_then)
-        if with_timeline
-        else []
-    )
+    days = timeline_days(ledger, platform, day) if with_timeline else []
+    with timeline_in_background(tracks, ledger, query, days, resolve_then) as timeline_result:
+        decisions = audit_library(tracks, ledger, query, resolve=resolve_then)
+        changes = None
+        if known_at is not None:
+            now_ledger = repo.load_ledger(None)
+            now_tracks = list(repo.iter_tracks(platform))
+            now = audit_library(
+                now_tracks, now_ledger, query, resolve=resolve or identity_resolver(repo, platform, None)
+            )
+            changes = diff({d.track: d for d in decisions}, {d.track: d for d in now})
+        timeline = timeline_result() if with_timeline else []
     licensors = {d.licensor for d in decisions if d.licensor}
     return AuditRun(
         platform=platform,

@@ -131,13 +131,35 @@ def chain_end(chain: list[Grant]) -> datetime | None:
 
 
 def _best_chain(
-    platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger
+    platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None = None
 ) -> tuple[list[Grant] | None, list[Finding]]:
+    if memo is not None and not ledger.listed_grants(platform, req.right, req.subject):
+        # Only catalogue grants from the holder can cover it. When every grant of their chains is a catalogue
+        # grant, no rule looks at the subject (the root's licensor is the holder): the outcome is the same for
+        # every recording of that holder, so it is worked out once per (platform, right, holder) and query.
+        key = ("best", platform, req.right, req.holder)
+        hit = memo.get(key)
+        if hit is None:
+            leaves = ledger.candidate_grants(platform, req.right, req.subject, req.holder)
+            shared = all(g.catalogue for leaf in leaves for g in ledger.chain(leaf))
+            hit = memo[key] = _evaluate_candidates(platform, req, query, ledger) if shared else _PER_SUBJECT
+        if hit is not _PER_SUBJECT:
+            return hit[0], list(hit[1])
+    best, findings = _evaluate_candidates(platform, req, query, ledger)
+    return best, list(findings)
+
+
+_PER_SUBJECT = (None, ())  # memo marker: this (platform, right, holder) must be evaluated per subject
+
+
+def _evaluate_candidates(
+    platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger
+) -> tuple[list[Grant] | None, tuple[Finding, ...]]:
     findings: list[Finding] = []
     valid: list[list[Grant]] = []
     co_holders = set(ledger.holders(req.right, req.subject)) - {req.holder}
     for leaf in ledger.candidate_grants(platform, req.right, req.subject, req.holder):
-        if ledger.root_licensor(leaf.id) in co_holders:
+        if co_holders and ledger.root_licensor(leaf.id) in co_holders:
             continue  # another co-publisher's share: it answers that publisher's requirement, not this one
         chain = ledger.chain(leaf)
         finding = evaluate_chain(chain, req, query, ledger)
@@ -146,22 +168,30 @@ def _best_chain(
         else:
             findings.append(finding)
     if not valid:
-        return None, findings
-    far = datetime.max.replace(tzinfo=query.at.tzinfo)
-    # Longest-lasting first, then the shortest chain, then ids: deterministic whatever the import order.
-    valid.sort(key=lambda c: (-(chain_end(c) or far).timestamp(), len(c), [g.id for g in c]))
-    return valid[0], findings
+        return None, tuple(findings)
+    if len(valid) > 1:
+        far = datetime.max.replace(tzinfo=query.at.tzinfo)
+        # Longest-lasting first, then the shortest chain, then ids: deterministic whatever the import order.
+        valid.sort(key=lambda c: (-(chain_end(c) or far).timestamp(), len(c), [g.id for g in c]))
+    return valid[0], tuple(findings)
 
 
-def conflicts(chain: list[Grant], req: Requirement, query: ClearanceQuery, ledger: Ledger) -> list[Finding]:
+def conflicts(
+    chain: list[Grant], req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None = None
+) -> list[Finding]:
     """Exclusive grants of the same rights to someone else, issued before a grant of ``chain`` and overlapping it."""
+    listing = [ledger.exclusive_listing(g.licensor, req.right, req.subject) for g in chain]
+    key = None
+    if memo is not None and not any(listing):  # only catalogue exclusives: the same for every subject
+        key = ("conflicts", tuple(g.id for g in chain), req.right)
+        hit = memo.get(key)
+        if hit is not None:
+            return list(hit)
     out = []
     ids = {g.id for g in chain}
     for grant in chain:
-        for ex in ledger.exclusive_grants_by(grant.licensor, req.right):
+        for ex in ledger.exclusive_grants_over(grant.licensor, req.right, req.subject):
             if ex.id in ids or ex.licensee == grant.licensee or ex.issued_on > grant.issued_on:
-                continue
-            if not (ex.lists(req.right, req.subject) or ex.catalogue):
                 continue
             x = RuleInput(ex, None, False, req, query, ledger)
             if any(rule(x) is not None for rule in QUERY_POINT_RULES):
@@ -174,6 +204,8 @@ def conflicts(chain: list[Grant], req: Requirement, query: ClearanceQuery, ledge
                     grant.id,
                 )
             )
+    if key is not None:
+        memo[key] = tuple(out)
     return out
 
 
@@ -182,8 +214,13 @@ def decide(
     identity: TrackIdentity | None,
     ledger: Ledger,
     query: ClearanceQuery,
+    *,
+    memo: dict | None = None,
 ) -> ClearanceDecision:
-    """Is ``track`` (which is ``identity``'s recording) licensed for ``query``? See the module docstring."""
+    """Is ``track`` (which is ``identity``'s recording) licensed for ``query``? See the module docstring.
+
+    ``memo``: a dict shared by decisions over the same ledger and query (one per query, never across two), in
+    which what does not depend on the recording is worked out once: a library shares a few hundred holders."""
     if identity is None or identity.isrc not in ledger.recordings:
         if identity is None:
             why = "track is not identified: no registered recording (no ISRC, link or audio match)"
@@ -192,7 +229,7 @@ def decide(
         else:
             why = f"track's recording {identity.isrc} is not registered in the ledger"
         code = "in-review" if identity is not None and identity.source == "review" else "unidentified"
-        return _uncleared(track, None, None, (Finding(code, why),), ledger, query, identity)
+        return _uncleared(track, None, None, (Finding(code, why),), ledger, query, identity, memo)
 
     rec = ledger.recordings[identity.isrc]
     reasons: list[Finding] = []
@@ -213,15 +250,17 @@ def decide(
             continue
         reqs += requirements(other, ledger)
     for req in reqs:
-        best, findings = _best_chain(track.platform, req, query, ledger)
+        best, findings = _best_chain(track.platform, req, query, ledger, memo)
         if best is None:
             failures.append(_root_cause(track.platform, req, findings, ledger))
             continue
         chains.append(Chain(req.right, req.subject, tuple(g.id for g in best), chain_end(best)))
-        contested += conflicts(best, req, query, ledger)
+        contested += conflicts(best, req, query, ledger, memo)
 
     if failures:
-        return _uncleared(track, rec.isrc, rec.owner, tuple(reasons + failures), ledger, query, identity)
+        return _uncleared(
+            track, rec.isrc, rec.owner, tuple(reasons + failures), ledger, query, identity, memo
+        )
     if contested:
         status = Status.CONFLICT
         reasons += contested
@@ -254,19 +293,31 @@ def _first_by_grant(findings: list[Finding]) -> Finding:
 
 
 def _uncleared(
-    track, isrc, owner, reasons, ledger: Ledger, query: ClearanceQuery, identity
+    track, isrc, owner, reasons, ledger: Ledger, query: ClearanceQuery, identity, memo: dict | None = None
 ) -> ClearanceDecision:
     source = identity.source if identity else None
-    reasons = tuple(
-        dict.fromkeys(reasons)
-    )  # two contained recordings can fail on the same grant: say it once
-    for notice in sorted(ledger.notices.values(), key=lambda n: n.id):
-        if notice.tolerates(track.platform, query.territory, query.at):
-            tolerance = Finding(
+    if len(reasons) > 1:  # two contained recordings can fail on the same grant: say it once
+        reasons = tuple(dict.fromkeys(reasons))
+    key = ("tolerance", track.platform)
+    tolerance = memo.get(key) if memo is not None else None
+    if tolerance is None:
+        tolerance = _tolerance(track.platform, ledger, query)
+        if memo is not None:
+            memo[key] = tolerance
+    if tolerance:
+        notice, finding = tolerance
+        return ClearanceDecision(
+            track.key, Status.BUFFER, isrc, owner, (), (*reasons, finding), source, notice
+        )
+    return ClearanceDecision(track.key, Status.UNCLEARED, isrc, owner, (), tuple(reasons), source)
+
+
+def _tolerance(platform: str, ledger: Ledger, query: ClearanceQuery) -> tuple[str, Finding] | tuple[()]:
+    """The first notice (by id) that tolerates ``platform``'s uncleared tracks for ``query``, and its finding."""
+    for notice in ledger.notices_by_id():
+        if notice.tolerates(platform, query.territory, query.at):
+            return notice.id, Finding(
                 "buffer",
                 f"tolerated by notice {notice.id} until {notice.tolerated_until} (deadline {notice.effective})",
             )
-            return ClearanceDecision(
-                track.key, Status.BUFFER, isrc, owner, (), (*reasons, tolerance), source, notice.id
-            )
-    return ClearanceDecision(track.key, Status.UNCLEARED, isrc, owner, (), tuple(reasons), source)
+    return ()

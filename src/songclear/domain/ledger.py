@@ -51,7 +51,13 @@ class Ledger:
     # each decision wants only those whose chain starts at one rights holder.
     _catalogue_from: dict[tuple[str, Right, str], list[Grant]] = field(default_factory=dict, repr=False)
     _exclusive: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
+    # The exclusive grants a conflict check needs for one subject: the licensor's catalogue grants and those
+    # listing the subject (a big label holds hundreds of listed exclusives, each about a few recordings).
+    _exclusive_catalogue: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
+    _exclusive_listing: dict[tuple[str, Right, str], list[Grant]] = field(default_factory=dict, repr=False)
     _root_licensor: dict[str, str] = field(default_factory=dict, repr=False)
+    _chains: dict[str, tuple[Grant, ...]] = field(default_factory=dict, repr=False)
+    _notices_by_id: list[Notice] = field(default_factory=list, repr=False)
 
     @classmethod
     def build(
@@ -88,6 +94,11 @@ class Ledger:
                     self._catalogue_from.setdefault((grant.licensee, right, root), []).append(grant)
                 if grant.exclusive:
                     self._exclusive.setdefault((grant.licensor, right), []).append(grant)
+                    if grant.catalogue:
+                        self._exclusive_catalogue.setdefault((grant.licensor, right), []).append(grant)
+                    for subject in grant.recordings if right is Right.MASTER else grant.works:
+                        self._exclusive_listing.setdefault((grant.licensor, right, subject), []).append(grant)
+        self._notices_by_id.extend(self.notices[k] for k in sorted(self.notices))
 
     def _find_root(self, grant: Grant) -> Grant:
         seen = {grant.id}
@@ -102,10 +113,15 @@ class Ledger:
 
     def chain(self, grant: Grant) -> list[Grant]:
         """The grant and its ancestors, root first. A missing parent ends the chain early (a rule reports it)."""
-        out = [grant]
-        while out[0].parent is not None and out[0].parent in self.grants:
-            out.insert(0, self.grants[out[0].parent])
-        return out
+        known = self._chains.get(grant.id)
+        if known is None or known[-1] is not grant:
+            out = [grant]
+            while out[0].parent is not None and out[0].parent in self.grants:
+                out.insert(0, self.grants[out[0].parent])
+            if self.grants.get(grant.id) is grant:  # built once per grant of this snapshot
+                self._chains[grant.id] = tuple(out)
+            return out
+        return list(known)
 
     def root_licensor(self, grant_id: str) -> str:
         return self._root_licensor[grant_id]
@@ -119,8 +135,31 @@ class Ledger:
             return list(catalogue)
         return listed + [g for g in catalogue if g not in listed]
 
+    def listed_grants(self, licensee: str, right: Right, subject: str) -> list[Grant]:
+        """Grants to ``licensee`` that list ``subject`` for ``right``."""
+        return self._listed.get((licensee, right, subject), [])
+
     def exclusive_grants_by(self, licensor: str, right: Right) -> list[Grant]:
         return self._exclusive.get((licensor, right), [])
+
+    def exclusive_listing(self, licensor: str, right: Right, subject: str) -> list[Grant]:
+        """``licensor``'s exclusive grants of ``right`` that list ``subject``."""
+        return self._exclusive_listing.get((licensor, right, subject), [])
+
+    def exclusive_grants_over(self, licensor: str, right: Right, subject: str) -> list[Grant]:
+        """``licensor``'s exclusive grants of ``right`` that can cover ``subject`` (catalogue grants and those
+        listing it), in id order like ``exclusive_grants_by``: the only ones a conflict check can report."""
+        catalogue = self._exclusive_catalogue.get((licensor, right), [])
+        listing = self._exclusive_listing.get((licensor, right, subject))
+        if not listing:
+            return catalogue
+        merged = {g.id: g for g in (*catalogue, *listing)}
+        return [merged[k] for k in sorted(merged)]
+
+    def notices_by_id(self) -> list[Notice]:
+        if len(self._notices_by_id) != len(self.notices):  # a Ledger made without build()
+            self._notices_by_id[:] = [self.notices[k] for k in sorted(self.notices)]
+        return self._notices_by_id
 
     def holders(self, right: Right, subject: str) -> tuple[str | None, ...]:
         """Who must license ``subject``: the recording's owner, or each of the work's publishers."""

@@ -28,7 +28,7 @@ from songclear.fingerprint.decode import ENGINE_RATE, iter_decode
 from songclear.fingerprint.errors import FingerprintParameterError, IndexFormatError
 from songclear.fingerprint.hashes import HashParams, Triplets, peaks_to_triplets, triplets_to_hashes
 from songclear.fingerprint.pairs import pairs_to_hashes, peaks_to_pairs
-from songclear.fingerprint.peaks import PeakParams, Peaks, extract_peaks, extract_peaks_stream
+from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, Peaks, extract_peaks, extract_peaks_stream
 
 if TYPE_CHECKING:
     from songclear.fingerprint.search import Match, SearchParams
@@ -135,6 +135,7 @@ class FingerprintIndex:
         self._segments = [self._load_segment(name) for name in manifest["segments"]]
         self._pending: dict[str, Fingerprint] = {}
         self._directories: dict[str, np.ndarray] = {}
+        self._cells: tuple | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> FingerprintIndex:
@@ -204,6 +205,16 @@ class FingerprintIndex:
         if segment not in self._directories:
             self._directories[segment] = build(np.asarray(self._segment(segment).hashes))
         return self._directories[segment]
+
+    def cell_counts(self, frames_per_cell: float, margin: int) -> np.ndarray:
+        """Per recording key: how many cells of ``frames_per_cell`` its duration spans, plus ``margin`` + 16."""
+        state = (self._manifest["next_key"], len(self._manifest["recordings"]), frames_per_cell, margin)
+        if self._cells is None or self._cells[0] != state:
+            lengths = np.ones(max(1, self._manifest["next_key"]), np.int64)
+            for entry in self._manifest["recordings"].values():
+                lengths[entry["key"]] = int(entry["seconds"] * FRAME_RATE / frames_per_cell) + 16 + margin
+            self._cells = (state, lengths)
+        return self._cells[1]
 
     def _segment(self, name: str) -> Segment:
         return next(s for s in self._segments if s.name == name)

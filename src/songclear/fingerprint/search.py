@@ -38,7 +38,7 @@ class SearchParams:
     hashes: HashParams = HashParams(fan=6)
     pair_fan: int = 6  # query pairs per peak; 0 searches triplets only
     pair_weight: float = 0.5  # a verified pair counts this much of a verified triplet in the score
-    max_hits_per_hash: int = 1000  # probes of buckets larger than this are skipped (too common to tell)
+    max_hits_per_hash: int = 200  # probes of buckets larger than this are skipped (too common to tell)
     min_score: int = 9
     max_speed_change: float = 0.15  # accept time scales within 1/(1+x) .. 1+x
     max_pitch_st: float = 3.0
@@ -110,20 +110,20 @@ def search_rows(
         return []
     owner, key, t1r, spanr, f1r, s, df, code = hits
     t1q = tr.t1[owner]
-    order = np.argsort(code, kind="stable")
-    code_sorted = code[order]
-    starts = np.flatnonzero(np.r_[True, code_sorted[1:] != code_sorted[:-1]])
-    counts = np.diff(np.r_[starts, code_sorted.size])
-    best = np.argsort(-counts, kind="stable")[: params.top * 4]
-    best = best[counts[best] >= max(3, params.min_score // 3)]
     names = index.key_to_recording()
+    cid, n_cells = _cell_ids(index, code)
+    counts = np.bincount(cid, minlength=n_cells)
+    best = np.flatnonzero(counts >= max(3, params.min_score // 3))
+    best = best[np.lexsort((best, -counts[best]))][: params.top * 4]
+    wanted = np.zeros(n_cells + 1, bool)
+    wanted[np.clip(np.concatenate([best - 1, best, best + 1]), 0, n_cells)] = True
+    candidates = np.flatnonzero(wanted[cid])
+    candidate_cid, candidate_key = cid[candidates], key[candidates]
     found: dict[str, Match] = {}
-    for cell in code_sorted[starts[best]]:
-        near_codes = cell + _NEIGHBOURS
-        lo = np.searchsorted(code_sorted, near_codes, side="left")
-        hi = np.searchsorted(code_sorted, near_codes, side="right")
-        near = order[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])]
-        m = _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, names.get(int(cell >> _KEY_SHIFT)), params)
+    for cell in best:
+        cell_key = int(candidate_key[np.argmax(candidate_cid == cell)])
+        near = candidates[(np.abs(candidate_cid - cell) <= 1) & (candidate_key == cell_key)]
+        m = _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, names.get(cell_key), params)
         if m is not None and (m.recording_id not in found or found[m.recording_id].score < m.score):
             found[m.recording_id] = m
     return sorted(found.values(), key=lambda m: -m.score)[: params.top]
@@ -177,18 +177,11 @@ def merge_segments(matches: list[Match]) -> list[Match]:
     return sorted(merged, key=lambda m: (m.query_start, -m.score))
 
 
-# A hit's alignment cell packed in one int64: key | c/16 frames | log(s)/0.025 | df/0.5 st (offsets keep it >= 0).
+# A hit's alignment packed in one int64: key | c/16 frames (+16) | log(s)/0.025 | df/0.5 st (offsets keep it >= 0).
+# Votes are counted per (key, c/16) in a dense array (``_cell_ids``); the verification separates speeds and pitches.
 _C_BITS, _S_BITS, _D_BITS = 20, 5, 5
 _KEY_SHIFT = _C_BITS + _S_BITS + _D_BITS
-_NEIGHBOURS = np.array(
-    [
-        (dc << (_S_BITS + _D_BITS)) + (ds << _D_BITS) + dd
-        for dc in (-1, 0, 1)
-        for ds in (-1, 0, 1)
-        for dd in (-1, 0, 1)
-    ],
-    dtype=np.int64,
-)
+_CELL_FRAMES, _CELL_MARGIN = 16.0, 64  # voting cells: 16 reference frames; margin for alignments past the end
 
 
 def _lookup(index: FingerprintIndex, hashes: np.ndarray, owner: np.ndarray, tr: Triplets, tc: float, params):
@@ -218,7 +211,7 @@ def _lookup(index: FingerprintIndex, hashes: np.ndarray, owner: np.ndarray, tr: 
             parts.append(hit)
     if not parts:
         return None
-    out = [np.concatenate([p[i] for p in parts]) for i in range(8)]
+    out = list(parts[0]) if len(parts) == 1 else [np.concatenate([p[i] for p in parts]) for i in range(8)]
     removed = index.removed_keys
     if removed.size:
         keep = ~np.isin(out[1], removed)
@@ -236,6 +229,18 @@ def _directory(hashes: np.ndarray) -> np.ndarray:
     )
     out[bounds >= 2**32] = hashes.size
     return out
+
+
+def _cell_ids(index: FingerprintIndex, code: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense ids of the hits' (recording, reference frame/16) cells, numbered recording after recording."""
+    lengths = index.cell_counts(_CELL_FRAMES, _CELL_MARGIN)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    key = code >> _KEY_SHIFT
+    cb = (code >> (_S_BITS + _D_BITS)) & ((1 << _C_BITS) - 1)
+    cb = np.minimum(
+        cb, lengths[key] - 1
+    )  # a hit beyond the end (impossible for a true match) joins the last cell
+    return offsets[key] + cb, int(offsets[-1])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -298,7 +303,7 @@ def _hits(lo, hi, cap, owner, values, q_t1, q_span, q_f1, q_kind, tc, s_lo, s_hi
             t1 = np.float32((v >> np.uint64(16)) & np.uint64(4194303)) * np.float32(0.5)
             k = np.int64(v >> np.uint64(38))
             c = t1 + s * (tc - q_t1[o])
-            cb = np.int64(np.floor(c / 16.0 + 0.5)) + 16
+            cb = min(max(np.int64(np.floor(c / 16.0 + 0.5)) + 16, 0), 1048575)  # keep the key field intact
             sb = np.int64(np.floor(np.log(s) / 0.025 + 0.5)) + 16
             db = np.int64(np.floor(df / 0.5 + 0.5)) + 16
             own[n] = o

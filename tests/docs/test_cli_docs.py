@@ -111,6 +111,8 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
             capsys, *db, "import", "table", tmp_path / "audit-qq-2015-11-15.csv", "--json"
         ),
         "scan": songclear(capsys, *db, "scan", "--platform", "kuwo", "--json"),
+        "log show": songclear(capsys, *db, "log", "show", "--json"),
+        "log verify": songclear(capsys, *db, "log", "verify", "--json"),
         "link": songclear(capsys, *db, "link", "--platform", "netease", "--json"),
         "review list": songclear(capsys, *db, "review", "list", "--json"),
         "review show": songclear(capsys, *db, "review", "show", "--track", "qq/qq-010", "--json"),

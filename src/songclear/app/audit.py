@@ -26,7 +26,7 @@ from songclear.domain.catalogue import LibraryTrack, TrackIdentity
 from songclear.domain.clearance import ClearanceDecision, Status, decide, requirements
 from songclear.domain.grants import DEFAULT_TZ, Grant, start_of_day
 from songclear.domain.ledger import Ledger
-from songclear.domain.rules import ClearanceQuery
+from songclear.domain.rules import ClearanceQuery, Requirement
 from songclear.domain.territory import normalise_code
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InputError, NotFound
@@ -129,18 +129,76 @@ def grant_breakpoints(
     conflicts, and the expiring test on a chain's end. Between two breakpoints only the notices can turn an
     uncleared decision into a tolerated one (``buffer``) and back."""
     out: set[datetime] = set()
-    if identity is None or identity.isrc not in ledger.recordings:
-        return out
-    horizon = timedelta(days=query.expiring_days)
-    for req in requirements(identity.isrc, ledger):
-        for leaf in ledger.candidate_grants(platform, req.right, req.subject, req.holder):
-            for grant in ledger.chain(leaf):
-                # Only the exclusive grants that conflicts() can report (catalogue or listing the subject).
-                for ex in (grant, *ledger.exclusive_grants_over(grant.licensor, req.right, req.subject)):
-                    for instant in _instants_of(ex):
-                        out.add(instant)
-                        out.add(instant - horizon)
+    for req in _identity_requirements(identity, ledger):
+        out |= _requirement_breakpoints(platform, req, ledger, query)[0]
     return out
+
+
+def _identity_requirements(identity: TrackIdentity | None, ledger: Ledger) -> list[Requirement]:
+    """What ``decide`` must clear for ``identity``: its recording's requirements and those of every other
+    registered recording its audio contains."""
+    if identity is None or identity.isrc not in ledger.recordings:
+        return []
+    reqs = requirements(identity.isrc, ledger)
+    for other in identity.contains:
+        if other != identity.isrc and other in ledger.recordings:
+            reqs += requirements(other, ledger)
+    return reqs
+
+
+def _requirement_breakpoints(
+    platform: str, req: Requirement, ledger: Ledger, query: ClearanceQuery
+) -> tuple[frozenset[datetime], frozenset[str]]:
+    """``grant_breakpoints`` of one requirement, and the licensors of its candidate chains."""
+    out: set[datetime] = set()
+    licensors: set[str] = set()
+    horizon = timedelta(days=query.expiring_days)
+    for leaf in ledger.candidate_grants(platform, req.right, req.subject, req.holder):
+        for grant in ledger.chain(leaf):
+            licensors.add(grant.licensor)
+            # Only the exclusive grants that conflicts() can report (catalogue or listing the subject).
+            for ex in (grant, *ledger.exclusive_grants_over(grant.licensor, req.right, req.subject)):
+                for instant in _instants_of(ex):
+                    out.add(instant)
+                    out.add(instant - horizon)
+    return frozenset(out), frozenset(licensors)
+
+
+def _redecide_days(
+    platform: str, identity: TrackIdentity | None, ledger: Ledger, query: ClearanceQuery, instants, memo: dict
+) -> set[int]:
+    """The indexes i of ``instants`` such that a breakpoint lies in (instants[i-1], instants[i]].
+
+    A requirement without listed grants to the platform, none of whose chain licensors holds an exclusive grant
+    listing the subject, has the breakpoints of every recording of its holder: computed once per
+    (platform, right, holder)."""
+    out: set[int] = set()
+    for req in _identity_requirements(identity, ledger):
+        key = (platform, req.right, req.holder)
+        hit = memo.get(key)
+        if hit is None and not ledger.listed_grants(platform, req.right, req.subject):
+            points, licensors = _requirement_breakpoints(platform, req, ledger, query)
+            days = _day_indexes(points, instants)
+            if not any(ledger.exclusive_listing(lic, req.right, req.subject) for lic in licensors):
+                hit = memo[key] = (days, licensors)
+            else:
+                out |= days
+                continue
+        if (
+            hit is not None
+            and not ledger.listed_grants(platform, req.right, req.subject)
+            and not any(ledger.exclusive_listing(lic, req.right, req.subject) for lic in hit[1])
+        ):
+            out |= hit[0]
+        else:
+            out |= _day_indexes(_requirement_breakpoints(platform, req, ledger, query)[0], instants)
+    return out
+
+
+def _day_indexes(points: frozenset[datetime], instants: list[datetime]) -> frozenset[int]:
+    return frozenset(
+        i for b in points if 0 < (i := bisect.bisect_left(instants, b)) < len(instants)
+    )  # day i follows a breakpoint in (day i-1, day i]
 
 
 _NOT_CLEARED = (Status.UNCLEARED, Status.BUFFER)
@@ -174,16 +232,13 @@ def status_timeline(
     queries = [dataclasses.replace(query, at=at) for at in instants]
     counts = [Counter() for _ in days]
     memos: list[dict] = [{} for _ in days]  # decide()'s memo, one per query
+    points_memo: dict = {}
     tolerated: dict[str, list[bool]] = {}
     steady: Counter = Counter()  # (platform, first-day status) -> tracks with no breakpoint inside the days
     for key, n in groups.items():
         track, identity = sample[key], key[1]
         platform = track.platform
-        redecide = {
-            i
-            for b in grant_breakpoints(platform, identity, ledger, query)
-            if 0 < (i := bisect.bisect_left(instants, b)) < len(instants)
-        }  # day i follows a breakpoint in (day i-1, day i]
+        redecide = _redecide_days(platform, identity, ledger, query, instants, points_memo)
         status = decide(track, identity, ledger, queries[0], memo=memos[0]).status
         if not redecide:
             steady[platform, status] += n

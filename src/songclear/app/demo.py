@@ -129,17 +129,16 @@ DEMO_REVIEW = ("qq", "qq-010", "accept", "demo reviewer", "pinyin of 月光码�
 
 def link_demo(db) -> dict:
     """Link every platform's library from metadata, then record one reviewer's decision."""
-    from songclear.app.linking import link_platform
+    from songclear.app.linking import decide_review, link_platform
     from songclear.store.links import LinkRepository
 
     reports = [link_platform(db, p, now=LINKED_AT) for p in DEMO_PLATFORMS]
     platform, track_id, decision, actor, note = DEMO_REVIEW
     with db.session() as session:
-        links = LinkRepository(session)
-        already = links.decisions(platform).get((platform, track_id))
-        verdict = (
-            already[-1]
-            if already
-            else links.decide(platform, track_id, decision, actor=actor, note=note, at=REVIEWED_AT)
-        )
+        already = LinkRepository(session).decisions(platform).get((platform, track_id))
+    verdict = (
+        already[-1]
+        if already
+        else decide_review(db, platform, track_id, decision, actor=actor, note=note, at=REVIEWED_AT)
+    )
     return {"links": reports, "review": verdict}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from songclear.errors import InputError, NotFound, SongclearError
 from songclear.jobs.executor import run_tasks
+from songclear.store.auditlog import log_event
 
 
 def default_index_path(db_url: str) -> Path:
@@ -65,6 +66,7 @@ def add_references(
     *,
     now: Callable[[], datetime],
     workers: int = 2,
+    actor: str = "songclear",
 ) -> AddReport:
     """Fingerprint each file as the reference audio of its registered recording; the index commits once at the
     end, and the database remembers each reference file (evidence pictures decode it again)."""
@@ -108,6 +110,10 @@ def add_references(
         for ref, fp, sha in results:
             seconds = float(fp.seconds)
             matches.put_reference(ReferenceAudio(ref.isrc, ref.path, sha, seconds), recorded_at=now())
+            log_event(
+                session, at=now(), actor=actor, action="reference-audio", subject=ref.isrc,
+                payload={"path": ref.path, "sha256": sha, "seconds": round(seconds, 2)},
+            )  # fmt: skip
             report.added.append(
                 {"recording": ref.isrc, "path": ref.path, "sha256": sha, "seconds": round(seconds, 2)}
             )

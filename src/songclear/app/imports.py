@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from songclear.errors import ImportError_
+from songclear.store.auditlog import log_event
 
 
 @dataclass(slots=True)
@@ -42,7 +43,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def import_table(db, path: Path, *, kind: str | None, recorded_at: datetime) -> ImportOutcome:
+def import_table(
+    db, path: Path, *, kind: str | None, recorded_at: datetime, actor: str = "songclear"
+) -> ImportOutcome:
     """A CSV or JSON file of parties, recordings, works, grants, notices or library tracks."""
     from songclear.ingest.tabular import read_facts
     from songclear.store.repository import LedgerRepository
@@ -60,12 +63,21 @@ def import_table(db, path: Path, *, kind: str | None, recorded_at: datetime) -> 
         import_id = repo.begin_import(path.name, table.sha256, table.kind, recorded_at)
         counts = repo.record(table.facts, recorded_at=recorded_at, import_id=import_id)
         repo.finish_import(import_id, counts.as_dict())
+        log_event(
+            session, at=recorded_at, actor=actor, action="import", subject=table.sha256,
+            payload={"source": path.name, "kind": table.kind, "rows": table.rows, **counts.as_dict()},
+        )  # fmt: skip
     outcome.added, outcome.unchanged = counts.added, counts.unchanged
     return outcome
 
 
 def import_ddex(
-    db, path: Path, *, recorded_at: datetime, party_ids: dict[str, str] | None = None
+    db,
+    path: Path,
+    *,
+    recorded_at: datetime,
+    party_ids: dict[str, str] | None = None,
+    actor: str = "songclear",
 ) -> ImportOutcome:
     """A DDEX ERN NewReleaseMessage / PurgeReleaseMessage: deals become grants from sender to recipient."""
     from songclear.ingest.ddex import apply_message, parse_message
@@ -105,5 +117,9 @@ def import_ddex(
         import_id = repo.begin_import(path.name, sha, "ddex", recorded_at)
         counts = repo.record(facts, recorded_at=recorded_at, import_id=import_id)
         repo.finish_import(import_id, counts.as_dict())
+        log_event(
+            session, at=recorded_at, actor=actor, action="import", subject=sha,
+            payload={"source": path.name, "kind": "ddex", "message": msg.message_id, **counts.as_dict()},
+        )  # fmt: skip
     outcome.added, outcome.unchanged = counts.added, counts.unchanged
     return outcome

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from songclear.domain.identity import TrackLink
+from songclear.store.auditlog import log_event
 
 
 @dataclass(slots=True)
@@ -38,7 +39,7 @@ def _details(p) -> dict:
     }
 
 
-def link_platform(db, platform: str, *, now: datetime) -> LinkReport:
+def link_platform(db, platform: str, *, now: datetime, actor: str = "machine:link") -> LinkReport:
     """Link every library track of ``platform``; audio matches win over metadata, rejected pairs stay rejected."""
     from songclear.domain.identity import resolve_identity
     from songclear.errors import NotFound
@@ -94,4 +95,19 @@ def link_platform(db, platform: str, *, now: datetime) -> LinkReport:
     report.tracks = len(rows)
     with db.session() as session:
         report.changed = LinkRepository(session).record(platform, rows, recorded_at=now)
+        summary = {k: v for k, v in report.as_dict().items() if k != "review_queue"}
+        log_event(session, at=now, actor=actor, action="link", subject=platform, payload=summary)
     return report
+
+
+def decide_review(db, platform: str, track_id: str, decision: str, *, actor: str, note: str, at: datetime):
+    """Record a reviewer's verdict on a track's proposed link, and log it, in one transaction."""
+    from songclear.store.links import LinkRepository
+
+    with db.session() as session:
+        verdict = LinkRepository(session).decide(platform, track_id, decision, actor=actor, note=note, at=at)
+        log_event(
+            session, at=at, actor=actor, action="review", subject=f"{platform}/{track_id}",
+            payload={"candidate": verdict.candidate, "decision": decision, "note": note},
+        )  # fmt: skip
+    return verdict

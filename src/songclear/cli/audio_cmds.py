@@ -32,7 +32,13 @@ def fp_add(
     from songclear.app.fingerprints import add_references
 
     report = add_references(
-        ctx.obj.database(), ctx.obj.index_path(), files, recording, now=ctx.obj.now, workers=workers
+        ctx.obj.database(),
+        ctx.obj.index_path(),
+        files,
+        recording,
+        now=ctx.obj.now,
+        workers=workers,
+        actor=ctx.obj.actor(),
     )
     if json_:
         emit_json(report.as_dict() | {"index": str(ctx.obj.index_path())})
@@ -143,6 +149,7 @@ def scan_cmd(
         scheduler=scheduler,
         evidence=not no_evidence,
         limit=limit,
+        actor=ctx.obj.actor(),
     )
     if json_:
         report = run_scan(ctx.obj.database(), **args)

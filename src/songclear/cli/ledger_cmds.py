@@ -79,7 +79,10 @@ def import_table_cmd(
     from songclear.app.imports import import_table
 
     when = parse_instant(recorded_at, "--recorded-at") if recorded_at else ctx.obj.now()
-    _run_imports(ctx, files, json_, lambda db, p: import_table(db, p, kind=kind, recorded_at=when))
+    actor = ctx.obj.actor()
+    _run_imports(
+        ctx, files, json_, lambda db, p: import_table(db, p, kind=kind, recorded_at=when, actor=actor)
+    )
 
 
 @import_app.command("ddex")
@@ -102,7 +105,12 @@ def import_ddex_cmd(
         k, v = item.split("=", 1)
         mapping[k.strip()] = v.strip()
     when = parse_instant(recorded_at, "--recorded-at") if recorded_at else ctx.obj.now()
-    _run_imports(ctx, files, json_, lambda db, p: import_ddex(db, p, recorded_at=when, party_ids=mapping))
+    _run_imports(
+        ctx,
+        files,
+        json_,
+        lambda db, p: import_ddex(db, p, recorded_at=when, party_ids=mapping, actor=ctx.obj.actor()),
+    )
 
 
 @ledger_app.command("stats")

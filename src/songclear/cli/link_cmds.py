@@ -32,7 +32,7 @@ def link_cmd(
     review queue, or no link. Audio matches win over metadata; a rejected pair is never proposed again."""
     from songclear.app.linking import link_platform
 
-    report = link_platform(ctx.obj.database(), platform, now=ctx.obj.now())
+    report = link_platform(ctx.obj.database(), platform, now=ctx.obj.now(), actor=ctx.obj.actor())
     if json_:
         emit_json(report.as_dict())
         return
@@ -109,13 +109,10 @@ def review_show(
 
 
 def _decide(ctx: typer.Context, track: str, decision: str, by: str, note: str, json_: bool) -> None:
-    from songclear.store.links import LinkRepository
+    from songclear.app.linking import decide_review
 
     platform, track_id = _split(track)
-    with ctx.obj.database().session() as session:
-        d = LinkRepository(session).decide(
-            platform, track_id, decision, actor=by, note=note, at=ctx.obj.now()
-        )
+    d = decide_review(ctx.obj.database(), platform, track_id, decision, actor=by, note=note, at=ctx.obj.now())
     view = {
         "track": track,
         "candidate": d.candidate,

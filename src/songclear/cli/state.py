@@ -29,5 +29,13 @@ class State:
         return Path(self.fp_index) if self.fp_index else default_index_path(self.db_url)
 
     @staticmethod
+    def actor() -> str:
+        """Who acts, for the audit log: SONGCLEAR_ACTOR, else the operating-system user."""
+        import getpass
+        import os
+
+        return os.environ.get("SONGCLEAR_ACTOR") or f"user:{getpass.getuser()}"
+
+    @staticmethod
     def now() -> datetime:
         return datetime.now(UTC)

@@ -21,6 +21,7 @@ from pathlib import Path
 from songclear.domain.identity import AudioMatch
 from songclear.errors import SongclearError
 from songclear.jobs.executor import run_tasks
+from songclear.store.auditlog import log_event
 from songclear.store.matches import AudioMatchRepository, ScanOutcome
 
 
@@ -123,6 +124,7 @@ def run_scan(
     evidence: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
     limit: int | None = None,
+    actor: str = "machine:scan",
 ) -> ScanReport:
     """Scan ``platform``'s library; ``limit`` stops after that many tracks (the rest stays for a later run)."""
     from songclear.errors import NotFound
@@ -157,4 +159,10 @@ def run_scan(
         if on_progress:
             on_progress(n, len(tasks))
     report.elapsed_s = time.perf_counter() - started
+    if report.scanned:
+        with db.session() as session:
+            log_event(
+                session, at=now(), actor=actor, action="scan", subject=platform,
+                payload={k: v for k, v in report.as_dict().items() if k != "elapsed_s"},
+            )  # fmt: skip
     return report

@@ -299,3 +299,21 @@ review_decisions = Table(
     Column("decided_at", UTCDateTime, nullable=False),
     Index("ix_review_decisions_track", "platform", "track_id"),
 )
+
+
+# -- the audit log (issue 5): append-only, hash-chained (domain/enforcement/auditlog.py) -------------------------
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # canonical JSON: exactly what was hashed
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ux_audit_log_seq", "seq", unique=True),  # two writers cannot both append entry n
+)

@@ -1,0 +1,81 @@
+"""The audit log: show it, and verify that no entry was edited, inserted, deleted or reordered."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from songclear.cli.output import console, emit_json
+
+log_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
+JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(log_app, name="log")
+
+
+@log_app.command("show")
+def log_show(
+    ctx: typer.Context,
+    limit: int = typer.Option(50, "--limit", help="The newest N entries."),
+    json_: bool = JSON,
+) -> None:
+    """The newest entries of the audit log: who did what, when, to what."""
+    from songclear.store.auditlog import AuditLog
+
+    with ctx.obj.database().session() as session:
+        entries = list(AuditLog(session).entries())[-limit:]
+    rows = [
+        {
+            "seq": e.seq,
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "action": e.action,
+            "subject": e.subject,
+            "payload": e.data(),
+            "hash": e.hash,
+        }
+        for e in entries
+    ]
+    if json_:
+        emit_json({"entries": rows})
+        return
+    for r in rows:
+        console.print(f"{r['seq']:>6} {r['at'][:19]} {r['actor']:<18} {r['action']:<16} {r['subject']}")
+
+
+@log_app.command("verify")
+def log_verify(
+    ctx: typer.Context,
+    head: str = typer.Option(
+        None, "--head", help="A head hash kept elsewhere (a report): detects a cut tail."
+    ),
+    json_: bool = JSON,
+) -> None:
+    """Recompute the hash chain; exit code 4 if any entry was edited, inserted, deleted or reordered."""
+    from songclear.errors import LedgerIntegrityError
+    from songclear.store.auditlog import AuditLog
+
+    with ctx.obj.database().session() as session:
+        log = AuditLog(session)
+        count, problems = log.verify(expected_head=head)
+        newest = log.head()
+    payload = {
+        "entries": count,
+        "head": newest.hash if newest else None,
+        "ok": not problems,
+        "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message} for p in problems],
+    }
+    if json_:
+        emit_json(payload)
+    elif not problems:
+        console.print(f"[green]ok[/]: {count} entries, head {payload['head']}")
+    if problems and json_:  # the report above is the answer; the exit code says it failed
+        print(f"error: the audit log fails verification: {problems[0].message}", file=sys.stderr)
+        raise typer.Exit(LedgerIntegrityError.exit_code)
+    if problems:
+        for p in problems:
+            console.print(f"[red]{p.kind}[/] {p.message}")
+        raise LedgerIntegrityError(f"the audit log fails verification: {problems[0].message}")

@@ -1,0 +1,55 @@
+"""The audit log in the database: entries are appended in the same transaction as the fact they record, so a
+rolled-back import leaves no entry, and a committed one always has its entry. Nothing here updates or deletes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from songclear.domain.enforcement.auditlog import LogEntry, LogProblem, append, verify
+from songclear.store import tables
+
+T = tables.audit_log
+
+
+class AuditLog:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def head(self) -> LogEntry | None:
+        row = self.session.execute(select(T).order_by(T.c.seq.desc()).limit(1)).first()
+        return _entry(row) if row is not None else None
+
+    def append(self, *, at: datetime, actor: str, action: str, subject: str, payload: Any = None) -> LogEntry:
+        entry = append(self.head(), at=at, actor=actor, action=action, subject=subject, payload=payload)
+        self.session.execute(
+            insert(T).values(
+                seq=entry.seq, at=entry.at, actor=entry.actor, action=entry.action, subject=entry.subject,
+                payload=entry.payload, prev_hash=entry.prev_hash, hash=entry.hash,
+            )
+        )  # fmt: skip
+        return entry
+
+    def entries(self, *, batch: int = 10_000) -> Iterator[LogEntry]:
+        """Every entry in stored order (by row id: an entry moved or renumbered shows up as out of sequence)."""
+        result = self.session.execute(select(T).order_by(T.c.id).execution_options(yield_per=batch))
+        for row in result:
+            yield _entry(row)
+
+    def verify(self, *, expected_head: str | None = None) -> tuple[int, list[LogProblem]]:
+        entries = list(self.entries())
+        return len(entries), verify(entries, expected_head=expected_head)
+
+
+def _entry(r) -> LogEntry:
+    return LogEntry(r.seq, r.at, r.actor, r.action, r.subject, r.payload, r.prev_hash, r.hash)
+
+
+def log_event(
+    session: Session, *, at: datetime, actor: str, action: str, subject: str, payload: Any = None
+) -> LogEntry:
+    return AuditLog(session).append(at=at, actor=actor, action=action, subject=subject, payload=payload)

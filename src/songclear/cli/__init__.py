@@ -9,7 +9,7 @@ import sys
 import click
 import typer
 
-from songclear.cli import audio_cmds, audit_cmds, ledger_cmds, link_cmds, log_cmds
+from songclear.cli import audio_cmds, audit_cmds, enforcement_cmds, ledger_cmds, link_cmds, log_cmds
 from songclear.cli.state import State
 from songclear.errors import SongclearError
 
@@ -44,6 +44,7 @@ audit_cmds.register(app)
 audio_cmds.register(app)
 link_cmds.register(app)
 log_cmds.register(app)
+enforcement_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

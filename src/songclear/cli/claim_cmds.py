@@ -1,0 +1,9 @@
+"""Claim and exposure commands (registered by enforcement_cmds)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    return None

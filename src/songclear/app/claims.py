@@ -1,0 +1,297 @@
+"""Claim use cases: receive a claim (and its evidence files), answer it, counter-notice, suit, restore, alerts,
+claimant statistics. Each step is stored with its audit-log entry in one transaction."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from songclear.app.enforcement import ApplyReport, put_in_force
+from songclear.domain.enforcement.claimants import ClaimantStats, claimant_stats
+from songclear.domain.enforcement.claims import Claim, ClaimAnswer, Outcome, answer_claim, missing
+from songclear.domain.enforcement.counternotice import (
+    ClaimCase,
+    CounterAnswer,
+    CounterNotice,
+    may_restore,
+    receive_counter_notice,
+)
+from songclear.domain.enforcement.deadlines import Alert, Regime, alerts, rules_for, takedown_due
+from songclear.domain.enforcement.takedown import ReasonKind, undo_actions
+from songclear.domain.identifiers import normalise_isrc
+from songclear.errors import ImportError_, InputError
+from songclear.store.auditlog import log_event
+from songclear.store.claims import ClaimRepository, answer_to_dict, claim_to_dict, counter_to_dict
+from songclear.store.takedowns import TakedownRepository
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+CLAIM_FIELDS = frozenset(Claim.__dataclass_fields__) | {"evidence_files"}
+COUNTER_FIELDS = frozenset(CounterNotice.__dataclass_fields__)
+
+
+def _read_json(path: Path, allowed: frozenset[str], required: tuple[str, ...]) -> dict:
+    if not path.is_file():
+        raise ImportError_("file not found", source=str(path))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ImportError_(f"not valid JSON: {e}", source=str(path)) from None
+    if not isinstance(data, dict):
+        raise ImportError_("expected a JSON object", source=str(path), location="$")
+    for key in sorted(set(data) - allowed):
+        raise ImportError_(
+            f"unknown field (expected: {', '.join(sorted(allowed))})", source=str(path), location=f"$.{key}"
+        )
+    for key in required:
+        if not data.get(key):
+            raise ImportError_("required", source=str(path), location=f"$.{key}")
+    return data
+
+
+def _instant(value, path: Path, key: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        at = datetime.fromisoformat(str(value))
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise ImportError_(
+            f"expected an ISO date-time with its offset, got {value!r}", source=str(path), location=f"$.{key}"
+        )
+    return at
+
+
+def _files(repo: ClaimRepository, values, path: Path, key: str, now: datetime) -> tuple[str, ...]:
+    """Each value is a sha256 already stored, or a file path (relative to the claim's file), stored by hash."""
+    if isinstance(values, str):
+        values = [values]
+    out = []
+    for i, v in enumerate(values or ()):
+        if isinstance(v, str) and _SHA256.match(v):
+            out.append(v)
+            continue
+        f = (path.parent / str(v)).resolve()
+        if not f.is_file():
+            raise ImportError_(f"evidence file {v!r} not found", source=str(path), location=f"$.{key}[{i}]")
+        out.append(repo.store_evidence(f.name, f.read_bytes(), at=now))
+    return tuple(out)
+
+
+def _isrc(value: str) -> str:
+    try:
+        return normalise_isrc(value)
+    except InputError:
+        return value  # kept as given: missing() tells the claimant it is not an ISRC
+
+
+def _seq(data: dict, key: str, path: Path) -> tuple[str, ...]:
+    v = data.get(key) or []
+    if isinstance(v, str) or not all(isinstance(x, str) for x in v):
+        raise ImportError_("expected a list of strings", source=str(path), location=f"$.{key}")
+    return tuple(v)
+
+
+def parse_claim(repo: ClaimRepository, path: Path, now: datetime) -> Claim:
+    d = _read_json(path, CLAIM_FIELDS, ("id", "regime", "claimant", "platform", "received_at"))
+    try:
+        regime = Regime(d["regime"])
+    except ValueError:
+        raise ImportError_(f"unknown regime {d['regime']!r}", source=str(path), location="$.regime") from None
+    auth = d.get("agent_authorisation")
+    return Claim(
+        id=str(d["id"]), regime=regime, claimant=str(d["claimant"]), platform=str(d["platform"]),
+        received_at=_instant(d["received_at"], path, "received_at"), agent=d.get("agent"),
+        agent_authorisation=_files(repo, [auth], path, "agent_authorisation", now)[0] if auth else None,
+        contact=d.get("contact", ""), address=d.get("address", ""), identity=d.get("identity", ""),
+        signature=d.get("signature", ""), recordings=tuple(_isrc(r) for r in _seq(d, "recordings", path)),
+        works=_seq(d, "works", path), items=_seq(d, "items", path), territory=d.get("territory", "CN"),
+        use=d.get("use", "Stream"), evidence=_files(repo, d.get("evidence"), path, "evidence", now),
+        statements=frozenset(_seq(d, "statements", path)),
+        order_deadline=_instant(d.get("order_deadline"), path, "order_deadline"),
+    )  # fmt: skip
+
+
+def add_claim(db, path: Path, *, now: datetime, actor: str) -> tuple[Claim, tuple[str, ...], bool]:
+    """Store a claim and its evidence files. An incomplete claim is stored too (not executed): the answer says
+    what is missing. Returns the claim, what it lacks, and whether it is new."""
+    with db.session() as session:
+        repo = ClaimRepository(session)
+        claim = parse_claim(repo, path, now)
+        lacking = missing(claim, rules_for(claim.regime))
+        new = repo.save_claim(claim, lacking, at=now)
+        if new:
+            log_event(
+                session, at=now, actor=actor, action="claim-received", subject=claim.id,
+                payload={"claim": claim_to_dict(claim), "complete": not lacking, "missing": list(lacking)},
+            )  # fmt: skip
+    return claim, lacking, new
+
+
+@dataclass(slots=True)
+class AnswerReport:
+    answer: ClaimAnswer
+    applied: ApplyReport | None = None
+
+    def as_dict(self) -> dict:
+        return answer_to_dict(self.answer) | {"applied": self.applied.as_dict() if self.applied else None}
+
+
+def answer(db, claim_id: str, *, now: datetime, actor: str, apply: bool = False) -> AnswerReport:
+    """Answer a stored claim per item (claims.answer_claim) against the ledger, library and identities as known
+    now; ``apply``: take down the infringing items at once (in the same transaction)."""
+    from songclear.app.identities import identity_resolver
+    from songclear.store.repository import LedgerRepository
+
+    with db.session() as session:
+        claims = ClaimRepository(session)
+        claim, _ = claims.get(claim_id)
+        repo = LedgerRepository(session)
+        ledger = repo.load_ledger()
+        library = {t.key: t for t in repo.iter_tracks(claim.platform)}
+        resolve = identity_resolver(repo, claim.platform, None) if library else None
+        identities = {k: resolve(t) for k, t in library.items()} if resolve else {}
+        others = [c for c, _ in claims.all(claim.platform) if c.id != claim.id]
+        history = [claims.case(c.id) for c in others]
+        result = answer_claim(
+            claim, ledger=ledger, library=library, identities=identities, at=now, actor=actor,
+            other_claims=others, history=history,
+        )  # fmt: skip
+        report = AnswerReport(result)
+        claims.add_step(claim_id, "answered", at=now, actor=actor, payload=answer_to_dict(result))
+        log_event(
+            session, at=now, actor=actor, action="claim-answered", subject=claim_id,
+            payload={"outcome": result.outcome.value, "message": result.message(),
+                     "items": {i.item: i.verdict.value for i in result.items}},
+        )  # fmt: skip
+        if apply and result.actions:
+            report.applied = put_in_force(session, result.actions, now=now, actor=actor, claim_id=claim_id)
+            claims.add_step(
+                claim_id,
+                "taken-down",
+                at=now,
+                actor=actor,
+                payload={"actions": [a.id for a in result.actions]},
+            )
+    return report
+
+
+def counter(db, claim_id: str, path: Path, *, now: datetime, actor: str) -> CounterAnswer:
+    """Record a counter-notice; a valid one starts the regime's restore clock, an incomplete one is answered
+    with what it lacks."""
+    with db.session() as session:
+        claims = ClaimRepository(session)
+        case = claims.case(claim_id)
+        d = _read_json(path, COUNTER_FIELDS - {"claim_id"}, ("id", "respondent", "received_at"))
+        notice = CounterNotice(
+            id=str(d["id"]), claim_id=claim_id, respondent=str(d["respondent"]),
+            received_at=_instant(d["received_at"], path, "received_at"),
+            forwarded_at=_instant(d.get("forwarded_at"), path, "forwarded_at"), contact=d.get("contact", ""),
+            address=d.get("address", ""), identity=d.get("identity", ""), signature=d.get("signature", ""),
+            items=_seq(d, "items", path), evidence=_files(claims, d.get("evidence"), path, "evidence", now),
+            statements=frozenset(_seq(d, "statements", path)),
+        )  # fmt: skip
+        result = receive_counter_notice(case, notice)
+        payload = {
+            "counter": counter_to_dict(notice),
+            "valid": not result.missing,
+            "missing": list(result.missing),
+        }
+        claims.add_step(claim_id, "counter", at=now, actor=actor, payload=payload)
+        log_event(session, at=now, actor=actor, action="claim-counter", subject=claim_id, payload=payload)
+    return result
+
+
+def report_suit(
+    db, claim_id: str, *, now: datetime, actor: str, reported_at: datetime | None = None
+) -> ClaimCase:
+    """The claimant reports a suit (or complaint): where the regime says so, this stops the restore clock."""
+    at = reported_at or now
+    with db.session() as session:
+        claims = ClaimRepository(session)
+        claims.case(claim_id)  # it exists
+        claims.add_step(claim_id, "suit", at=now, actor=actor, payload={"reported_at": at.isoformat()})
+        log_event(
+            session, at=now, actor=actor, action="claim-suit", subject=claim_id, payload={"reported_at": at}
+        )
+        return claims.case(claim_id)
+
+
+@dataclass(slots=True)
+class RestoreReport:
+    claim_id: str
+    allowed: bool
+    why: str
+    reinstated: list[str] = field(default_factory=list)
+    still_down: list[str] = field(default_factory=list)
+
+
+def restore(db, claim_id: str, *, now: datetime, actor: str) -> RestoreReport:
+    """Put the claim's items back, when ``may_restore`` allows it (a valid counter-notice, the window open, no
+    suit). Refused otherwise, with the reason; nothing changes."""
+    with db.session() as session:
+        claims = ClaimRepository(session)
+        case = claims.case(claim_id)
+        ok, why = may_restore(case, now)
+        out = RestoreReport(claim_id, ok, why)
+        if not ok:
+            return out
+        takedowns = TakedownRepository(session)
+        ids = [
+            s.action.id for s in takedowns.actions(case.claim.platform)
+            if s.claim_id == claim_id and s.undo is None and s.action.reason.kind is ReasonKind.CLAIM
+        ]  # fmt: skip
+        from songclear.app.enforcement import lift
+
+        result = undo_actions(
+            takedowns.state(), ids, at=now, actor=actor, reason=f"restored after counter-notice: {why}"
+        )
+        lift(session, result, now=now, actor=actor, action="claim-restore")
+        out.reinstated, out.still_down = list(result.reinstated), list(result.still_down)
+        claims.add_step(claim_id, "restored", at=now, actor=actor, payload={"actions": ids, "why": why})
+    return out
+
+
+def claim_alerts(db, now: datetime) -> list[Alert]:
+    with db.session() as session:
+        return alerts(ClaimRepository(session).cases(), now)
+
+
+def claimants(db, *, min_items: int = 10, threshold: float = 0.5) -> list[ClaimantStats]:
+    """Per claimant, from each claim's latest answer (an incomplete, unanswered claim counts as incomplete)."""
+    with db.session() as session:
+        answers = []
+        for case in ClaimRepository(session).cases():
+            if case.answer is not None:
+                answers.append(case.answer)
+            else:
+                lacking = missing(case.claim, rules_for(case.claim.regime))
+                if lacking:
+                    answers.append(
+                        ClaimAnswer(case.claim.id, case.claim.claimant, Outcome.INCOMPLETE, lacking)
+                    )
+    return claimant_stats(answers, min_items=min_items, threshold=threshold)
+
+
+def claim_timeliness(db, platform: str | None = None) -> list[dict]:
+    """Per claim: received, the takedown deadline, when it was taken down, and whether that was on time (for the
+    regulator report). ``on_time`` is None while nothing was due (incomplete, or nothing infringing)."""
+    out = []
+    with db.session() as session:
+        for case in ClaimRepository(session).cases(platform):
+            rules = rules_for(case.claim.regime)
+            due = takedown_due(rules, case.claim.received_at, order_deadline=case.claim.order_deadline)
+            done = case.taken_down_at
+            out.append(
+                {
+                    "claim": case.claim_id, "claimant": case.claim.claimant, "platform": case.claim.platform,
+                    "regime": case.claim.regime.value, "received_at": case.claim.received_at,
+                    "outcome": case.answer.outcome.value if case.answer else None, "due": due.due if case.executable else None,
+                    "taken_down_at": done, "on_time": (done <= due.due) if case.executable and done else None,
+                    "counter_at": case.counter_at, "suit_reported_at": case.suit_reported_at, "restored_at": case.restored_at,
+                }
+            )  # fmt: skip
+    return out

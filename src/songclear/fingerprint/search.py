@@ -25,9 +25,9 @@ from songclear.fingerprint.pairs import peaks_to_pairs, probe_pair_hashes
 from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, Peaks, extract_peaks
 
 # Logistic calibration of P(top match is right | ln score), fitted by bench/fingerprint/threshold.py on the
-# 1120 top matches of the benchmark run recorded in docs/fingerprint.md (950 distorted queries, 240 negatives).
-CONFIDENCE_MID = 15.06
-CONFIDENCE_SLOPE = 2.91
+# 1172 top matches of the benchmark run recorded in docs/fingerprint.md (950 distorted queries, 240 negatives).
+CONFIDENCE_MID = 15.18
+CONFIDENCE_SLOPE = 3.58
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class SearchParams:
     pair_fan: int = 6  # query pairs per peak; 0 searches triplets only
     pair_weight: float = 0.5  # a verified pair counts this much of a verified triplet in the score
     max_hits_per_hash: int = 200  # probes of buckets larger than this are skipped (too common to tell)
-    min_score: int = 9
+    min_score: int = 11
     max_speed_change: float = 0.15  # accept time scales within 1/(1+x) .. 1+x
     max_pitch_st: float = 3.0
     top: int = 5
@@ -108,10 +108,10 @@ def search_rows(
     hits = _lookup(index, hashes, owner, tr, tc, params)
     if hits is None:
         return []
-    owner, key, t1r, spanr, f1r, s, df, code = hits
+    owner, key, t1r, spanr, f1r, s, df, cid = hits
     t1q = tr.t1[owner]
     names = index.key_to_recording()
-    cid, n_cells = _cell_ids(index, code)
+    n_cells = int(index.cell_counts(_CELL_FRAMES, _CELL_MARGIN).sum())
     counts = np.bincount(cid, minlength=n_cells)
     best = np.flatnonzero(counts >= max(3, params.min_score // 3))
     best = best[np.lexsort((best, -counts[best]))][: params.top * 4]
@@ -177,10 +177,8 @@ def merge_segments(matches: list[Match]) -> list[Match]:
     return sorted(merged, key=lambda m: (m.query_start, -m.score))
 
 
-# A hit's alignment packed in one int64: key | c/16 frames (+16) | log(s)/0.025 | df/0.5 st (offsets keep it >= 0).
-# Votes are counted per (key, c/16) in a dense array (``_cell_ids``); the verification separates speeds and pitches.
-_C_BITS, _S_BITS, _D_BITS = 20, 5, 5
-_KEY_SHIFT = _C_BITS + _S_BITS + _D_BITS
+# Votes are counted per cell (recording, c/16 frames) in a dense array, numbered recording after recording; the
+# verification separates speeds and pitches within a cell.
 _CELL_FRAMES, _CELL_MARGIN = 16.0, 64  # voting cells: 16 reference frames; margin for alignments past the end
 
 
@@ -188,6 +186,8 @@ def _lookup(index: FingerprintIndex, hashes: np.ndarray, owner: np.ndarray, tr: 
     """Index entries sharing a probed hash, as alignment proposals within the searched speed and pitch ranges."""
     parts = []
     lo_s, hi_s = 1.0 / (1.0 + params.max_speed_change), 1.0 + params.max_speed_change
+    cells = index.cell_counts(_CELL_FRAMES, _CELL_MARGIN)
+    cell_offsets = np.concatenate([[0], np.cumsum(cells)])
     for seg in index.segments:
         if seg.hashes.size == 0:
             continue
@@ -195,6 +195,8 @@ def _lookup(index: FingerprintIndex, hashes: np.ndarray, owner: np.ndarray, tr: 
         hit = _hits(
             lo,
             hi,
+            cells,
+            cell_offsets,
             params.max_hits_per_hash,
             owner,
             np.asarray(seg.values),
@@ -219,28 +221,19 @@ def _lookup(index: FingerprintIndex, hashes: np.ndarray, owner: np.ndarray, tr: 
     return out if out[0].size else None
 
 
+_DIR_TRIPLET_SHIFT = 2  # 2**20 directory buckets of 4 triplet hashes each, then one bucket per pair hash
+
+
 def _directory(hashes: np.ndarray) -> np.ndarray:
-    """First position in a segment's sorted hashes of each of 2**16 buckets over the triplet hash range and
-    2**16 over the pair range (plus the end), so each lookup searches one small, contiguous bucket."""
-    k = np.arange(2**17 + 1, dtype=np.int64)
-    bounds = np.where(k < 2**16, k << 6, 2**31 + ((k - 2**16) << 4))
+    """First position in a segment's sorted hashes of each directory bucket (plus the end), so each lookup
+    searches one small, contiguous bucket: 2**20 buckets over the triplet hashes, 2**20 over the pair hashes."""
+    k = np.arange(2**21 + 1, dtype=np.int64)
+    bounds = np.where(k < 2**20, k << _DIR_TRIPLET_SHIFT, 2**31 + (k - 2**20))
     out = np.searchsorted(hashes, np.minimum(bounds, 2**32 - 1).astype(np.uint32), side="left").astype(
         np.int64
     )
     out[bounds >= 2**32] = hashes.size
     return out
-
-
-def _cell_ids(index: FingerprintIndex, code: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dense ids of the hits' (recording, reference frame/16) cells, numbered recording after recording."""
-    lengths = index.cell_counts(_CELL_FRAMES, _CELL_MARGIN)
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    key = code >> _KEY_SHIFT
-    cb = (code >> (_S_BITS + _D_BITS)) & ((1 << _C_BITS) - 1)
-    cb = np.minimum(
-        cb, lengths[key] - 1
-    )  # a hit beyond the end (impossible for a true match) joins the last cell
-    return offsets[key] + cb, int(offsets[-1])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -251,7 +244,7 @@ def _ranges(hashes, directory, probes):  # pragma: no cover - compiled
     hi = np.empty(n, np.int64)
     for i in range(n):
         h = np.int64(probes[i])
-        b = h >> 6 if h < 2147483648 else 65536 + ((h - 2147483648) >> 4)
+        b = h >> 2 if h < 2147483648 else 1048576 + (h - 2147483648)
         a, z = directory[b], directory[b + 1]
         left, right = a, z
         while left < right:
@@ -273,7 +266,9 @@ def _ranges(hashes, directory, probes):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
-def _hits(lo, hi, cap, owner, values, q_t1, q_span, q_f1, q_kind, tc, s_lo, s_hi, max_df):  # pragma: no cover
+def _hits(
+    lo, hi, cells, cell_offsets, cap, owner, values, q_t1, q_span, q_f1, q_kind, tc, s_lo, s_hi, max_df
+):  # pragma: no cover
     """Expand the probed ranges [lo, hi) (skipping buckets larger than ``cap``) into alignment proposals."""
     total = 0
     for i in range(lo.size):
@@ -286,7 +281,7 @@ def _hits(lo, hi, cap, owner, values, q_t1, q_span, q_f1, q_kind, tc, s_lo, s_hi
     f1r = np.empty(total, np.float32)
     s_out = np.empty(total, np.float32)
     df_out = np.empty(total, np.float32)
-    code = np.empty(total, np.int64)
+    cid = np.empty(total, np.int64)
     n = 0
     for i in range(lo.size):
         if hi[i] - lo[i] > cap:
@@ -303,9 +298,9 @@ def _hits(lo, hi, cap, owner, values, q_t1, q_span, q_f1, q_kind, tc, s_lo, s_hi
             t1 = np.float32((v >> np.uint64(16)) & np.uint64(4194303)) * np.float32(0.5)
             k = np.int64(v >> np.uint64(38))
             c = t1 + s * (tc - q_t1[o])
-            cb = min(max(np.int64(np.floor(c / 16.0 + 0.5)) + 16, 0), 1048575)  # keep the key field intact
-            sb = np.int64(np.floor(np.log(s) / 0.025 + 0.5)) + 16
-            db = np.int64(np.floor(df / 0.5 + 0.5)) + 16
+            cb = min(
+                max(np.int64(np.floor(c / 16.0 + 0.5)) + 16, 0), cells[k] - 1
+            )  # past the ends: edge cell
             own[n] = o
             key[n] = k
             t1r[n] = t1
@@ -313,9 +308,9 @@ def _hits(lo, hi, cap, owner, values, q_t1, q_span, q_f1, q_kind, tc, s_lo, s_hi
             f1r[n] = f1
             s_out[n] = s
             df_out[n] = df
-            code[n] = (((k << 20) + cb) << 10) + (sb << 5) + db
+            cid[n] = cell_offsets[k] + cb
             n += 1
-    return own[:n], key[:n], t1r[:n], spanr[:n], f1r[:n], s_out[:n], df_out[:n], code[:n]
+    return own[:n], key[:n], t1r[:n], spanr[:n], f1r[:n], s_out[:n], df_out[:n], cid[:n]
 
 
 def _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, recording_id, params) -> Match | None:

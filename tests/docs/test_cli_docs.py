@@ -126,6 +126,82 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
         "identify": songclear(capsys, *db, "identify", ref, "--json"),
         "fp add": songclear(capsys, *db, "fp", "add", ref, "--json"),
         "fp remove": songclear(capsys, *db, "fp", "remove", "--recording", ref.stem, "--json"),
+        "takedown plan": (
+            plan := songclear(
+                capsys, *db, "takedown", "plan", "--platform", "netease", "--at", "2015-11-15", "--json"
+            )
+        ),
+        "takedown apply": (
+            applied := songclear(capsys, *db, "takedown", "apply", plan.json()["plan"], "--json")
+        ),
+        "takedown list": songclear(capsys, *db, "takedown", "list", "--platform", "netease", "--json"),
+        "takedown undo": songclear(
+            capsys, *db, "takedown", "undo", applied.json()["applied"][0]["id"], "--reason", "x", "--json"
+        ),
+        "reinstate": songclear(
+            capsys, *db, "reinstate", "--platform", "netease", "--at", "2015-11-15", "--json"
+        ),
+        "reaudit": songclear(
+            capsys,
+            *db,
+            "reaudit",
+            "--platform",
+            "qq",
+            "--at",
+            "2015-11-15",
+            "--since",
+            "2016-01-01",
+            "--json",
+        ),
+        "claim add": songclear(
+            capsys,
+            *db,
+            "claim",
+            "add",
+            (
+                c := tmp_path / "claim.json",
+                c.write_text(
+                    '{"id": "C1", "regime": "cn-ndr", "claimant": "L-JADE", "platform": "kuwo", "contact": "a",'
+                    ' "received_at": "2015-11-16T10:00:00+08:00", "address": "b", "items": ["kw-003", "kw-001"],'
+                    ' "recordings": ["CN-J01-14-00005", "CN-J01-14-00001"], "evidence": ["' + "0" * 64 + '"]}'
+                ),
+            )[0],
+            "--json",
+        ),
+        "claim answer": songclear(capsys, *db, "claim", "answer", "C1", "--apply", "--json"),
+        "claim counter": songclear(
+            capsys,
+            *db,
+            "claim",
+            "counter",
+            "C1",
+            (
+                n := tmp_path / "counter.json",
+                n.write_text(
+                    '{"id": "N1", "respondent": "u", "received_at": "2015-11-18T09:00:00+08:00", "contact": "a",'
+                    ' "address": "b", "items": ["kuwo/kw-003"], "evidence": ["' + "0" * 64 + '"]}'
+                ),
+            )[0],
+            "--json",
+        ),
+        "claims alerts": songclear(
+            capsys, *db, "claims", "alerts", "--now", "2015-11-18T12:00:00+08:00", "--json"
+        ),
+        "claim suit": songclear(capsys, *db, "claim", "suit", "C1", "--json"),
+        "claim restore": songclear(capsys, *db, "claim", "restore", "C1", "--json"),
+        "claims claimants": songclear(capsys, *db, "claims", "claimants", "--json"),
+        "exposure": songclear(
+            capsys,
+            *db,
+            "exposure",
+            "--platform",
+            "netease",
+            "--from",
+            "2015-11-01",
+            "--to",
+            "2015-11-08",
+            "--json",
+        ),
     }
     missing = {}
     for command, result in outputs.items():

@@ -17,13 +17,22 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from songclear.app.audit_run import AuditRun, TimelinePoint
 from songclear.app.identities import IdentityResolver, identity_resolver, isrc_identity
 from songclear.domain.audit import diff, summarise
 from songclear.domain.catalogue import LibraryTrack, TrackIdentity
-from songclear.domain.clearance import ClearanceDecision, Status, decide, requirements
+from songclear.domain.clearance import (
+    ClearanceDecision,
+    Status,
+    decide,
+    licensed_status,
+    requirement_outcome,
+    requirements,
+    subject_free,
+)
 from songclear.domain.grants import DEFAULT_TZ, Grant, start_of_day
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery, Requirement
@@ -72,6 +81,11 @@ class DecisionCache:
         if hit is None:
             hit = self._memo[key] = decide(track, identity, self.ledger, self.query, memo=self._shared)
         return hit if hit.track == track.key else _for_track(hit, track.key)
+
+    def status_of(self, key: tuple, track: LibraryTrack) -> Status:
+        """The status of (platform, identity) ``key``, which ``track`` carries."""
+        hit = self._memo.get(key)
+        return hit.status if hit is not None else self.decide(track).status
 
 
 def _for_track(d: ClearanceDecision, key: str) -> ClearanceDecision:
@@ -130,7 +144,7 @@ def grant_breakpoints(
     uncleared decision into a tolerated one (``buffer``) and back."""
     out: set[datetime] = set()
     for req in _identity_requirements(identity, ledger):
-        out |= _requirement_breakpoints(platform, req, ledger, query)[0]
+        out |= _requirement_breakpoints(platform, req, ledger, query)
     return out
 
 
@@ -148,50 +162,53 @@ def _identity_requirements(identity: TrackIdentity | None, ledger: Ledger) -> li
 
 def _requirement_breakpoints(
     platform: str, req: Requirement, ledger: Ledger, query: ClearanceQuery
-) -> tuple[frozenset[datetime], frozenset[str]]:
-    """``grant_breakpoints`` of one requirement, and the licensors of its candidate chains."""
+) -> frozenset[datetime]:
+    """``grant_breakpoints`` of one requirement."""
     out: set[datetime] = set()
-    licensors: set[str] = set()
-    horizon = timedelta(days=query.expiring_days)
     for leaf in ledger.candidate_grants(platform, req.right, req.subject, req.holder):
         for grant in ledger.chain(leaf):
-            licensors.add(grant.licensor)
-            # Only the exclusive grants that conflicts() can report (catalogue or listing the subject).
-            for ex in (grant, *ledger.exclusive_grants_over(grant.licensor, req.right, req.subject)):
-                for instant in _instants_of(ex):
-                    out.add(instant)
-                    out.add(instant - horizon)
-    return frozenset(out), frozenset(licensors)
+            out |= _points(ledger, (grant,), query)
+            # Only the exclusive grants that conflicts() can report (catalogue or listing the subject); the
+            # licensor's catalogue exclusives are the same for every subject.
+            out |= _points(ledger, ledger.exclusive_catalogue(grant.licensor, req.right), query)
+            out |= _points(ledger, ledger.exclusive_listing(grant.licensor, req.right, req.subject), query)
+    return frozenset(out)
+
+
+def _points(ledger: Ledger, grants: Iterable[Grant], query: ClearanceQuery) -> frozenset[datetime]:
+    """The instants at which ``grants`` start or stop holding, and the expiring horizon before each (cached per
+    tuple of grant ids and horizon in the ledger's derived values)."""
+    grants = tuple(grants)
+    if not grants:
+        return frozenset()
+    cache = ledger.derived.setdefault("breakpoints", {})
+    key = (tuple(g.id for g in grants), query.expiring_days)
+    known = cache.get(key)
+    if known is None:
+        horizon = timedelta(days=query.expiring_days)
+        known = cache[key] = frozenset(
+            p for g in grants for instant in _instants_of(g) for p in (instant, instant - horizon)
+        )
+    return known
 
 
 def _redecide_days(
     platform: str, identity: TrackIdentity | None, ledger: Ledger, query: ClearanceQuery, instants, memo: dict
 ) -> set[int]:
-    """The indexes i of ``instants`` such that a breakpoint lies in (instants[i-1], instants[i]].
-
-    A requirement without listed grants to the platform, none of whose chain licensors holds an exclusive grant
-    listing the subject, has the breakpoints of every recording of its holder: computed once per
-    (platform, right, holder)."""
+    """The indexes i of ``instants`` such that a breakpoint lies in (instants[i-1], instants[i]]. A
+    ``subject_free`` requirement has the breakpoints of every recording of its holder: computed once."""
     out: set[int] = set()
     for req in _identity_requirements(identity, ledger):
-        key = (platform, req.right, req.holder)
-        hit = memo.get(key)
-        if hit is None and not ledger.listed_grants(platform, req.right, req.subject):
-            points, licensors = _requirement_breakpoints(platform, req, ledger, query)
-            days = _day_indexes(points, instants)
-            if not any(ledger.exclusive_listing(lic, req.right, req.subject) for lic in licensors):
-                hit = memo[key] = (days, licensors)
-            else:
-                out |= days
-                continue
-        if (
-            hit is not None
-            and not ledger.listed_grants(platform, req.right, req.subject)
-            and not any(ledger.exclusive_listing(lic, req.right, req.subject) for lic in hit[1])
-        ):
-            out |= hit[0]
+        if subject_free(platform, req, ledger):
+            key = (platform, req.right, req.holder)
+            days = memo.get(key)
+            if days is None:
+                days = memo[key] = _day_indexes(
+                    _requirement_breakpoints(platform, req, ledger, query), instants
+                )
         else:
-            out |= _day_indexes(_requirement_breakpoints(platform, req, ledger, query)[0], instants)
+            days = _day_indexes(_requirement_breakpoints(platform, req, ledger, query), instants)
+        out |= days
     return out
 
 
@@ -210,47 +227,192 @@ def _tolerated(ledger: Ledger, platform: str, query: ClearanceQuery, instants: l
     return [any(n.tolerates(platform, query.territory, at) for n in notices) for at in instants]
 
 
-def status_timeline(
-    tracks: list[LibraryTrack],
+def group_identities(tracks: Iterable[LibraryTrack], resolve: IdentityResolver) -> dict[tuple, list]:
+    """(platform, identity) -> [number of tracks, one of them], in the order of ``tracks``."""
+    groups: dict[tuple, list] = {}
+    for t in tracks:
+        key = (t.platform, resolve(t))
+        g = groups.get(key)
+        if g is None:
+            groups[key] = [1, t]
+        else:
+            g[0] += 1
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class MovingTimeline:
+    """The timeline counts of the identities whose status on some timeline day differs from the audit day's
+    (``moving``: their indexes in the groups' order); every other identity has the audit day's status on every
+    day, up to the notices (uncleared <-> buffer)."""
+
+    counts: list[Counter]
+    moving: frozenset[int]
+
+
+def moving_timeline(
+    groups: dict[tuple, list], ledger: Ledger, query: ClearanceQuery, days: list[date]
+) -> MovingTimeline:
+    """Decide each identity only where a grant breakpoint separates a timeline day from the audit instant
+    ``query.at``: once per segment between breakpoints (``grant_breakpoints``) other than the audit instant's.
+    Most identities have no breakpoint in a few months: nothing to decide here, the audit day says it all. An
+    identity whose requirements are all ``subject_free`` has the statuses of every identity of the same
+    (platform, requirement holders): worked out once for them all."""
+    days_of = _DayStatuses(ledger, query, days)
+    counts = [Counter() for _ in days]
+    moving: list[int] = []
+    by_shape: dict[tuple, list[Status] | None] = {}
+    shape_tracks: Counter = Counter()
+    for index, ((platform, identity), (n, track)) in enumerate(groups.items()):
+        reqs = _subject_free_requirements(platform, identity, ledger)
+        if reqs is None:
+            shape = None
+            statuses = days_of(platform, identity, track)
+        else:
+            # Requirements with the same outcome on every day are one: the shape is the set of outcomes.
+            shape = (platform, frozenset(days_of.outcomes(platform, r) for r in reqs))
+            statuses = by_shape.get(shape, ())
+            if statuses == ():
+                statuses = by_shape[shape] = days_of.of_shape(platform, shape[1])
+        if statuses is None:
+            continue
+        moving.append(index)
+        if shape is None:
+            for i, status in enumerate(statuses):
+                counts[i][status] += n
+        else:
+            shape_tracks[shape] += n
+    for shape, n in shape_tracks.items():
+        for i, status in enumerate(by_shape[shape] or ()):
+            counts[i][status] += n
+    return MovingTimeline(counts, frozenset(moving))
+
+
+def _subject_free_requirements(
+    platform: str, identity: TrackIdentity | None, ledger: Ledger
+) -> list[Requirement] | None:
+    """The identity's requirements when every one is ``subject_free`` (and its audio holds nothing else)."""
+    if identity is None or identity.isrc not in ledger.recordings:
+        return None
+    if identity.contains and any(c != identity.isrc for c in identity.contains):
+        return None
+    reqs = requirements(identity.isrc, ledger)
+    for r in reqs:
+        if not subject_free(platform, r, ledger):
+            return None
+    return reqs
+
+
+class _DayStatuses:
+    """One identity's status on each timeline day, or None when each is the audit instant's (see
+    ``moving_timeline``)."""
+
+    def __init__(self, ledger: Ledger, query: ClearanceQuery, days: list[date]) -> None:
+        self.ledger, self.query = ledger, query
+        self.instants = [start_of_day(d, DEFAULT_TZ) for d in days]
+        self.ext = sorted({*self.instants, query.at})  # the days and the audit instant, each instant once
+        self.at_day = [self.ext.index(t) for t in self.instants]
+        self.audit_pos = self.ext.index(query.at)
+        self.queries = [dataclasses.replace(query, at=at) for at in self.ext]
+        self.memos: list[dict] = [{} for _ in self.ext]  # decide()'s memo, one per query
+        self.points_memo: dict = {}
+        self.outcome_memo: dict[tuple, int] = {}
+        self.interned: dict[tuple, int] = {}
+        self.vectors: list[tuple] = []
+        self.tolerated: dict[str, list[bool]] = {}
+
+    def of_shape(self, platform: str, outcomes: frozenset[int]) -> list[Status] | None:
+        """``__call__`` for an identity whose requirements are all ``subject_free``: its status on each day
+        follows from each requirement's outcome on that day (``outcomes``)."""
+        vectors = [self.vectors[i] for i in outcomes]
+        raw = [
+            Status.UNCLEARED
+            if any(v[k][0] for v in vectors)
+            else licensed_status(any(v[k][1] for v in vectors), [v[k][2] for v in vectors], self.queries[k])
+            for k in range(len(self.ext))
+        ]
+        audit = raw[self.audit_pos]
+        if all(raw[k] is audit for k in self.at_day):
+            return None
+        tolerated = self._tolerated(platform)
+        return [
+            (Status.BUFFER if tolerated[i] else Status.UNCLEARED) if raw[k] is Status.UNCLEARED else raw[k]
+            for i, k in enumerate(self.at_day)
+        ]
+
+    def outcomes(self, platform: str, req: Requirement) -> int:
+        """``requirement_outcome`` of a ``subject_free`` requirement on each instant, once per
+        (platform, right, holder), as the index of that sequence of outcomes in ``vectors``."""
+        key = (platform, req.right, req.holder)
+        known = self.outcome_memo.get(key)
+        if known is None:
+            vector = tuple(
+                requirement_outcome(platform, req, q, self.ledger, memo)
+                for q, memo in zip(self.queries, self.memos, strict=True)
+            )
+            known = self.interned.get(vector)
+            if known is None:
+                known = self.interned[vector] = len(self.vectors)
+                self.vectors.append(vector)
+            self.outcome_memo[key] = known
+        return known
+
+    def _tolerated(self, platform: str) -> list[bool]:
+        tolerated = self.tolerated.get(platform)
+        if tolerated is None:
+            tolerated = self.tolerated[platform] = _tolerated(
+                self.ledger, platform, self.query, self.instants
+            )
+        return tolerated
+
+    def __call__(
+        self, platform: str, identity: TrackIdentity | None, track: LibraryTrack
+    ) -> list[Status] | None:
+        redecide = _redecide_days(platform, identity, self.ledger, self.query, self.ext, self.points_memo)
+        if not redecide:
+            return None
+        segment, seg = [], 0
+        for k in range(len(self.ext)):
+            seg += k in redecide
+            segment.append(seg)
+        audit_seg = segment[self.audit_pos]
+        if all(segment[k] == audit_seg for k in self.at_day):
+            return None
+        tolerated = self.tolerated.get(platform)
+        if tolerated is None:
+            tolerated = self.tolerated[platform] = _tolerated(
+                self.ledger, platform, self.query, self.instants
+            )
+        status_of: dict[int, Status] = {}
+        out = []
+        for i, k in enumerate(self.at_day):
+            s = status_of.get(segment[k])
+            if s is None:
+                first = self.audit_pos if segment[k] == audit_seg else segment.index(segment[k])
+                q, memo = self.queries[first], self.memos[first]
+                s = status_of[segment[k]] = decide(track, identity, self.ledger, q, memo=memo).status
+            if s in _NOT_CLEARED:
+                s = Status.BUFFER if tolerated[i] else Status.UNCLEARED
+            out.append(s)
+        return out
+
+
+def finish_timeline(
+    moving: MovingTimeline,
+    groups: dict[tuple, list],
+    status_at_audit: Callable[[tuple, LibraryTrack], Status],
     ledger: Ledger,
     query: ClearanceQuery,
     days: list[date],
-    resolve: IdentityResolver,
 ) -> list[TimelinePoint]:
-    """Status counts on each of ``days``, deciding each (platform, identity) on the first day and again only on
-    the days after one of its ``grant_breakpoints``; in between, an uncleared identity follows the notices.
-    Most identities have no breakpoint in a few months: one decision each instead of one per day."""
-    groups: Counter = Counter()
-    sample: dict[tuple, LibraryTrack] = {}
-    for t in tracks:
-        key = (t.platform, resolve(t))
-        groups[key] += 1
-        sample.setdefault(key, t)
-    if not days:
-        return []
+    """Add the identities that do not move (the audit day's status, as the notices tolerate it) to ``moving``."""
     instants = [start_of_day(d, DEFAULT_TZ) for d in days]
-    queries = [dataclasses.replace(query, at=at) for at in instants]
-    counts = [Counter() for _ in days]
-    memos: list[dict] = [{} for _ in days]  # decide()'s memo, one per query
-    points_memo: dict = {}
+    steady: Counter = Counter()  # (platform, audit-day status) -> tracks
+    for index, (key, (n, track)) in enumerate(groups.items()):
+        if index not in moving.moving:
+            steady[key[0], status_at_audit(key, track)] += n
+    counts = [Counter(c) for c in moving.counts]
     tolerated: dict[str, list[bool]] = {}
-    steady: Counter = Counter()  # (platform, first-day status) -> tracks with no breakpoint inside the days
-    for key, n in groups.items():
-        track, identity = sample[key], key[1]
-        platform = track.platform
-        redecide = _redecide_days(platform, identity, ledger, query, instants, points_memo)
-        status = decide(track, identity, ledger, queries[0], memo=memos[0]).status
-        if not redecide:
-            steady[platform, status] += n
-            continue
-        if platform not in tolerated:
-            tolerated[platform] = _tolerated(ledger, platform, query, instants)
-        for i in range(len(days)):
-            if i in redecide:
-                status = decide(track, identity, ledger, queries[i], memo=memos[i]).status
-            elif status in _NOT_CLEARED:
-                status = Status.BUFFER if tolerated[platform][i] else Status.UNCLEARED
-            counts[i][status] += n
     for (platform, first), n in steady.items():
         if platform not in tolerated:
             tolerated[platform] = _tolerated(ledger, platform, query, instants)
@@ -260,59 +422,69 @@ def status_timeline(
     return [TimelinePoint(d, {s: c.get(s, 0) for s in Status}) for d, c in zip(days, counts, strict=True)]
 
 
-# A library at least this big computes its timeline in a forked worker while this process decides the audit day:
-# the two halves cost about the same, and a smaller library is not worth a fork.
-PARALLEL_MIN_TRACKS = 20_000
-
-
-def _timeline_worker(conn, tracks, ledger, query, days, resolve) -> None:
-    try:
-        conn.send(("ok", status_timeline(tracks, ledger, query, days, resolve)))
-    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
-        try:
-            conn.send(("error", e))
-        except Exception:  # noqa: BLE001 - an exception that does not pickle: keep its words
-            conn.send(("error", RuntimeError(f"timeline worker: {e!r}")))
-    finally:
-        conn.close()
-
-
-@contextmanager
-def timeline_in_background(
+def status_timeline(
     tracks: list[LibraryTrack],
     ledger: Ledger,
     query: ClearanceQuery,
     days: list[date],
     resolve: IdentityResolver,
-) -> Iterator[Callable[[], list[TimelinePoint]]]:
-    """Compute ``status_timeline`` beside the caller's work; yields a function that returns it when done.
+) -> list[TimelinePoint]:
+    """Status counts on each of ``days``: ``moving_timeline`` and ``finish_timeline`` in this process."""
+    if not days:
+        return []
+    groups = group_identities(tracks, resolve)
+    memo: dict = {}
 
-    On a machine with several cores and a big library, a forked child computes it: the ledger, the tracks and
-    the resolver's tables are shared copy-on-write, only the counts come back. The child touches no database
-    connection and leaves through ``os._exit`` (multiprocessing), so the parent's session is unaffected.
-    Otherwise (one core, a small library, no fork) it is computed in this process when asked for."""
+    def at_audit(key: tuple, track: LibraryTrack) -> Status:
+        return decide(track, key[1], ledger, query, memo=memo).status
+
+    return finish_timeline(
+        moving_timeline(groups, ledger, query, days), groups, at_audit, ledger, query, days
+    )
+
+
+# A library at least this big computes the moving part of its timeline in a forked worker while this process
+# decides the audit day. Below it the fork does not pay: after fork() every page either process writes (and
+# reference counts write everywhere) is copied; with the 1 M-track benchmark ledger loaded that cost 3.6 s of CPU
+# for a 199 k-track platform whose timeline takes 2.9 s.
+PARALLEL_MIN_TRACKS = 400_000
+
+
+def _worker(conn, fn, args) -> None:
+    try:
+        conn.send(("ok", fn(*args)))
+    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            conn.send(("error", e))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle: keep its words
+            conn.send(("error", RuntimeError(f"audit worker: {e!r}")))
+    finally:
+        conn.close()
+
+
+@contextmanager
+def in_background(fn: Callable, *args, size: int) -> Iterator[Callable[[], object]]:
+    """Run ``fn(*args)`` beside the caller's work; yields a function that returns its result when done.
+
+    With several cores and ``size`` (tracks) >= PARALLEL_MIN_TRACKS, a forked child runs it: the ledger and
+    the tracks are shared copy-on-write and only the (small) result comes back pickled. The child touches no
+    database connection and leaves through ``os._exit`` (multiprocessing), so the parent's session is
+    unaffected. Otherwise it runs in this process when its result is asked for."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if (
-        not days
-        or cores < 2
-        or len(tracks) < PARALLEL_MIN_TRACKS
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        yield lambda: status_timeline(tracks, ledger, query, days, resolve)
+    if cores < 2 or size < PARALLEL_MIN_TRACKS or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: fn(*args)
         return
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(
-        target=_timeline_worker, args=(send, tracks, ledger, query, days, resolve), daemon=True
-    )
+    worker = ctx.Process(target=_worker, args=(send, fn, args), daemon=True)
     worker.start()
     send.close()
 
-    def result() -> list[TimelinePoint]:
+    def result() -> object:
         try:
             kind, value = receive.recv()
         except EOFError:
-            raise RuntimeError(f"the timeline worker died (exit code {worker.exitcode})") from None
+            raise RuntimeError(f"the audit worker died (exit code {worker.exitcode})") from None
         if kind == "error":
             raise value
         return value
@@ -374,8 +546,10 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
     tracks = list(repo.iter_tracks(platform, known_at=known_at))
     resolve_then = resolve or identity_resolver(repo, platform, known_at)
     days = timeline_days(ledger, platform, day) if with_timeline else []
-    with timeline_in_background(tracks, ledger, query, days, resolve_then) as timeline_result:
-        decisions = audit_library(tracks, ledger, query, resolve=resolve_then)
+    groups = group_identities(tracks, resolve_then) if days else {}
+    with in_background(moving_timeline, groups, ledger, query, days, size=len(tracks)) as moving:
+        cache = DecisionCache(ledger, query, resolve_then)
+        decisions = [cache.decide(t) for t in tracks]
         changes = None
         if known_at is not None:
             now_ledger = repo.load_ledger(None)
@@ -384,7 +558,7 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
                 now_tracks, now_ledger, query, resolve=resolve or identity_resolver(repo, platform, None)
             )
             changes = diff({d.track: d for d in decisions}, {d.track: d for d in now})
-        timeline = timeline_result() if with_timeline else []
+        timeline = finish_timeline(moving(), groups, cache.status_of, ledger, query, days) if days else []
     licensors = {d.licensor for d in decisions if d.licensor}
     return AuditRun(
         platform=platform,

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -90,14 +91,20 @@ class ClearanceDecision:
 
 
 def requirements(recording_isrc: str, ledger: Ledger) -> list[Requirement]:
-    rec = ledger.recordings[recording_isrc]
-    reqs = [Requirement(Right.MASTER, rec.isrc, rec.owner)]
-    if rec.work_id is not None:
-        reqs += [
-            Requirement(Right.COMPOSITION, rec.work_id, p)
-            for p in ledger.holders(Right.COMPOSITION, rec.work_id)
-        ]
-    return reqs
+    known_by_isrc = ledger.derived.get("requirements")
+    if known_by_isrc is None:
+        known_by_isrc = ledger.derived["requirements"] = {}
+    known = known_by_isrc.get(recording_isrc)
+    if known is None:
+        rec = ledger.recordings[recording_isrc]
+        reqs = [Requirement(Right.MASTER, rec.isrc, rec.owner)]
+        if rec.work_id is not None:
+            reqs += [
+                Requirement(Right.COMPOSITION, rec.work_id, p)
+                for p in ledger.holders(Right.COMPOSITION, rec.work_id)
+            ]
+        known = known_by_isrc[recording_isrc] = tuple(reqs)
+    return list(known)
 
 
 def evaluate_chain(
@@ -130,30 +137,57 @@ def chain_end(chain: list[Grant]) -> datetime | None:
     return min(ends) if ends else None
 
 
+def subject_free(platform: str, req: Requirement, ledger: Ledger) -> bool:
+    """Does nothing in clearing ``req`` for ``platform`` depend on its subject (beyond naming it)?
+
+    True when no grant to the platform lists the subject, no exclusive grant lists it, and every candidate chain
+    (catalogue grants from the holder) consists of catalogue grants: then no rule looks at the subject (the
+    root's licensor is the holder), and every recording of that holder gets the same chains, findings and
+    conflicts for a query. A library shares a few hundred holders, so ``decide`` works each out once."""
+    if ledger.listed_grants(platform, req.right, req.subject) or ledger.exclusively_listed(
+        req.right, req.subject
+    ):
+        return False
+    key = ("catalogue-chains", platform, req.right, req.holder)
+    known = ledger.derived.get(key)
+    if known is None:
+        leaves = ledger.candidate_grants(platform, req.right, req.subject, req.holder)
+        known = ledger.derived[key] = all(g.catalogue for leaf in leaves for g in ledger.chain(leaf))
+    return known
+
+
 def _best_chain(
     platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None = None
 ) -> tuple[list[Grant] | None, list[Finding]]:
-    if memo is not None and not ledger.listed_grants(platform, req.right, req.subject):
-        # Only catalogue grants from the holder can cover it. When every grant of their chains is a catalogue
-        # grant, no rule looks at the subject (the root's licensor is the holder): the outcome is the same for
-        # every recording of that holder, so it is worked out once per (platform, right, holder) and query.
+    if memo is not None and subject_free(platform, req, ledger):
         key = ("best", platform, req.right, req.holder)
         hit = memo.get(key)
         if hit is None:
-            leaves = ledger.candidate_grants(platform, req.right, req.subject, req.holder)
-            shared = all(g.catalogue for leaf in leaves for g in ledger.chain(leaf))
-            hit = memo[key] = _evaluate_candidates(platform, req, query, ledger) if shared else _PER_SUBJECT
-        if hit is not _PER_SUBJECT:
-            return hit[0], list(hit[1])
-    best, findings = _evaluate_candidates(platform, req, query, ledger)
+            hit = memo[key] = _evaluate_candidates(platform, req, query, ledger)
+        return hit[0], list(hit[1])
+    best, findings = _evaluate_candidates(platform, req, query, ledger, memo)
     return best, list(findings)
 
 
-_PER_SUBJECT = (None, ())  # memo marker: this (platform, right, holder) must be evaluated per subject
+_CARRIES = Finding("", "")  # memo marker: the chain carries the requirement
+
+
+def _evaluate_chain_memo(
+    chain: list[Grant], req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None
+) -> Finding | None:
+    """``evaluate_chain``, once per (leaf, right, holder) for a chain of catalogue grants from the holder (no
+    rule then looks at the subject, see ``subject_free``)."""
+    if memo is None or chain[0].licensor != req.holder or not all(g.catalogue for g in chain):
+        return evaluate_chain(chain, req, query, ledger)
+    key = ("chain", chain[-1].id, req.right, req.holder)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = evaluate_chain(chain, req, query, ledger) or _CARRIES
+    return None if hit is _CARRIES else hit
 
 
 def _evaluate_candidates(
-    platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger
+    platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None = None
 ) -> tuple[list[Grant] | None, tuple[Finding, ...]]:
     findings: list[Finding] = []
     valid: list[list[Grant]] = []
@@ -162,7 +196,7 @@ def _evaluate_candidates(
         if co_holders and ledger.root_licensor(leaf.id) in co_holders:
             continue  # another co-publisher's share: it answers that publisher's requirement, not this one
         chain = ledger.chain(leaf)
-        finding = evaluate_chain(chain, req, query, ledger)
+        finding = _evaluate_chain_memo(chain, req, query, ledger, memo)
         if finding is None:
             valid.append(chain)
         else:
@@ -180,9 +214,9 @@ def conflicts(
     chain: list[Grant], req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None = None
 ) -> list[Finding]:
     """Exclusive grants of the same rights to someone else, issued before a grant of ``chain`` and overlapping it."""
-    listing = [ledger.exclusive_listing(g.licensor, req.right, req.subject) for g in chain]
     key = None
-    if memo is not None and not any(listing):  # only catalogue exclusives: the same for every subject
+    if memo is not None and not ledger.exclusively_listed(req.right, req.subject):
+        # only catalogue exclusives can conflict: the same for every subject
         key = ("conflicts", tuple(g.id for g in chain), req.right)
         hit = memo.get(key)
         if hit is not None:
@@ -261,17 +295,32 @@ def decide(
         return _uncleared(
             track, rec.isrc, rec.owner, tuple(reasons + failures), ledger, query, identity, memo
         )
+    status = licensed_status(bool(contested), [c.ends for c in chains], query)
     if contested:
-        status = Status.CONFLICT
         reasons += contested
-    else:
-        status = Status.CLEARED
-        ends = [c.ends for c in chains if c.ends is not None]
-        if ends and min(ends) - query.at <= timedelta(days=query.expiring_days):
-            status = Status.EXPIRING
     return ClearanceDecision(
         track.key, status, rec.isrc, rec.owner, tuple(chains), tuple(reasons), identity.source
     )
+
+
+def licensed_status(contested: bool, ends: Iterable[datetime | None], query: ClearanceQuery) -> Status:
+    """The status when every requirement has a valid chain (``ends``: each chain's end, None if open)."""
+    if contested:
+        return Status.CONFLICT
+    lapses = [e for e in ends if e is not None]
+    if lapses and min(lapses) - query.at <= timedelta(days=query.expiring_days):
+        return Status.EXPIRING
+    return Status.CLEARED
+
+
+def requirement_outcome(
+    platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None = None
+) -> tuple[bool, bool, datetime | None]:
+    """What ``decide`` learns from one requirement: (no valid chain, its best chain is contested, its end)."""
+    best, _ = _best_chain(platform, req, query, ledger, memo)
+    if best is None:
+        return True, False, None
+    return False, bool(conflicts(best, req, query, ledger, memo)), chain_end(best)
 
 
 def _root_cause(platform: str, req: Requirement, findings: list[Finding], ledger: Ledger) -> Finding:

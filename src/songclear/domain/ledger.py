@@ -55,9 +55,13 @@ class Ledger:
     # listing the subject (a big label holds hundreds of listed exclusives, each about a few recordings).
     _exclusive_catalogue: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
     _exclusive_listing: dict[tuple[str, Right, str], list[Grant]] = field(default_factory=dict, repr=False)
+    _exclusive_subjects: set[tuple[Right, str]] = field(default_factory=set, repr=False)
     _root_licensor: dict[str, str] = field(default_factory=dict, repr=False)
     _chains: dict[str, tuple[Grant, ...]] = field(default_factory=dict, repr=False)
     _notices_by_id: list[Notice] = field(default_factory=list, repr=False)
+    # Values that pure functions derive from this snapshot alone (a recording's requirements), kept for reuse
+    # across queries, platforms and the audit's forked worker.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -98,6 +102,7 @@ class Ledger:
                         self._exclusive_catalogue.setdefault((grant.licensor, right), []).append(grant)
                     for subject in grant.recordings if right is Right.MASTER else grant.works:
                         self._exclusive_listing.setdefault((grant.licensor, right, subject), []).append(grant)
+                        self._exclusive_subjects.add((right, subject))
         self._notices_by_id.extend(self.notices[k] for k in sorted(self.notices))
 
     def _find_root(self, grant: Grant) -> Grant:
@@ -142,9 +147,17 @@ class Ledger:
     def exclusive_grants_by(self, licensor: str, right: Right) -> list[Grant]:
         return self._exclusive.get((licensor, right), [])
 
+    def exclusive_catalogue(self, licensor: str, right: Right) -> list[Grant]:
+        """``licensor``'s exclusive catalogue grants of ``right``."""
+        return self._exclusive_catalogue.get((licensor, right), [])
+
     def exclusive_listing(self, licensor: str, right: Right, subject: str) -> list[Grant]:
         """``licensor``'s exclusive grants of ``right`` that list ``subject``."""
         return self._exclusive_listing.get((licensor, right, subject), [])
+
+    def exclusively_listed(self, right: Right, subject: str) -> bool:
+        """Does any exclusive grant of ``right`` list ``subject``?"""
+        return (right, subject) in self._exclusive_subjects
 
     def exclusive_grants_over(self, licensor: str, right: Right, subject: str) -> list[Grant]:
         """``licensor``'s exclusive grants of ``right`` that can cover ``subject`` (catalogue grants and those

@@ -9,7 +9,15 @@ import sys
 import click
 import typer
 
-from songclear.cli import audio_cmds, audit_cmds, enforcement_cmds, ledger_cmds, link_cmds, log_cmds
+from songclear.cli import (
+    audio_cmds,
+    audit_cmds,
+    enforcement_cmds,
+    ledger_cmds,
+    link_cmds,
+    log_cmds,
+    serve_cmd,
+)
 from songclear.cli.state import State
 from songclear.errors import SongclearError
 
@@ -45,6 +53,7 @@ audio_cmds.register(app)
 link_cmds.register(app)
 log_cmds.register(app)
 enforcement_cmds.register(app)
+serve_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -416,3 +416,19 @@ evidence_files = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
     Index("ux_evidence_files_sha256", "sha256", unique=True),
 )
+
+# API tokens (songclear.api): only the sha256 of the secret is kept; the secret is shown once, when created.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("token_id", String(16), nullable=False),  # public handle, safe to log
+    Column("secret_sha256", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),  # 'admin' | 'platform' | 'rights_holder' | 'regulator'
+    Column("party", Text, nullable=True),  # the platform or rights holder the token acts for
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ux_api_tokens_token_id", "token_id", unique=True),
+    Index("ux_api_tokens_secret_sha256", "secret_sha256", unique=True),
+)

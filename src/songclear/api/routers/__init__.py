@@ -1,0 +1,1 @@
+"""One router per concept: the ledger, a platform's library and audits, audio identification, the system."""

@@ -1,0 +1,51 @@
+"""Identify an uploaded clip against the fingerprint index (decoded and searched in a worker thread)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from songclear.api.auth import ADMIN, PLATFORM, RIGHTS_HOLDER, Caller, Principal, require
+from songclear.api.state import ApiState, state
+from songclear.api.uploads import UPLOAD_BODY, Upload, read_upload
+from songclear.errors import AudioError
+from songclear.store.repository import LedgerRepository
+
+router = APIRouter(tags=["audio"])
+
+
+@router.post(
+    "/identify",
+    summary="Which registered recordings an audio clip contains (rate-limited per token)",
+    openapi_extra=UPLOAD_BODY,
+)
+async def identify(request: Request, who: Principal = Caller) -> dict:
+    require(who, ADMIN, PLATFORM, RIGHTS_HOLDER)  # the regulator reads; it does not upload
+    st = state(request)
+    st.identify_limiter.hit(who.token_id or (request.client.host if request.client else "anonymous"))
+    upload = await read_upload(request, st.limits.max_upload_bytes)
+    return await run_in_threadpool(_identify, st, upload)
+
+
+def _identify(st: ApiState, upload: Upload) -> dict:
+    from songclear.app.fingerprints import identify_clips
+
+    with tempfile.TemporaryDirectory(prefix="songclear-clip-") as folder:
+        path = Path(folder) / upload.name  # the suffix tells the decoder what it reads
+        path.write_bytes(upload.data)
+        (result,) = identify_clips(st.index_path, [path])
+    if result.error is not None:
+        raise AudioError(f"{upload.name}: {result.error.replace(folder + '/', '')}")
+    with st.db.session() as session:
+        recordings = LedgerRepository(session).load_ledger().recordings
+    result.clip = upload.name
+    return result.as_dict(
+        {
+            m.recording_id: recordings[m.recording_id].title
+            for m in result.matches
+            if m.recording_id in recordings
+        }
+    )

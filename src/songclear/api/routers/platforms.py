@@ -1,0 +1,113 @@
+"""A platform's library: its tracks, its audit at a date, one track's decision explained."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from itertools import islice
+
+from fastapi import APIRouter, Path, Query, Request
+
+from songclear.api.auth import RIGHTS_HOLDER, Caller, Principal, require_platform
+from songclear.api.errors import Forbidden
+from songclear.api.pages import MAX_LIMIT, Paged, Window
+from songclear.api.records import match_view, track_view
+from songclear.api.state import state
+from songclear.errors import NotFound
+from songclear.store.repository import LedgerRepository
+
+router = APIRouter(prefix="/platforms/{platform}", tags=["platforms"])
+PLATFORM = Path(..., description="Platform party id, e.g. qq.")
+AT = Query(..., description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
+TERRITORY = Query("CN", description="ISO 3166 code the question is about.")
+USE = Query("Stream", description="DDEX UseType.")
+MODEL = Query(None, description="DDEX CommercialModelType; default: not asked about.")
+EXPIRING = Query(30, ge=0, description="A chain lapsing within this many days is 'expiring'.")
+KNOWN_AT = Query(None, description="Judge with the ledger as known at this instant (ISO; UTC if naive).")
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _known_platform(repo: LedgerRepository, platform: str) -> None:
+    if platform not in repo.platforms():
+        raise NotFound(f"platform {platform!r} has no library tracks")
+
+
+@router.get("/tracks", summary="The platform's library tracks")
+def list_tracks(
+    request: Request, platform: str = PLATFORM, who: Principal = Caller, window: Window = Paged
+) -> dict:
+    require_platform(who, platform)
+    with state(request).db.session() as session:
+        repo = LedgerRepository(session)
+        _known_platform(repo, platform)
+        total = repo.count_tracks(platform)
+        tracks = islice(repo.iter_tracks(platform), window.offset, window.offset + window.limit)
+        return window.answer([track_view(t) for t in tracks], total)
+
+
+@router.get("/audit", summary="Audit the whole library at a date: summary, takedown list, decisions")
+def audit(
+    request: Request,
+    platform: str = PLATFORM,
+    who: Principal = Caller,
+    at: date = AT,
+    territory: str = TERRITORY,
+    use: str = USE,
+    model: str | None = MODEL,
+    expiring_days: int = EXPIRING,
+    known_at: datetime | None = KNOWN_AT,
+    limit: int = Query(100, ge=0, le=MAX_LIMIT, description="Decisions per page (0: none)."),
+    offset: int = Query(0, ge=0, description="Decisions to skip."),
+) -> dict:
+    from songclear.app.audit import make_query, run_audit
+    from songclear.app.views import audit_view, decision_view
+
+    require_platform(who, platform)
+    query = make_query(at, territory=territory, use=use, commercial_model=model, expiring_days=expiring_days)
+    with state(request).db.session() as session:
+        run = run_audit(
+            LedgerRepository(session), platform=platform, day=at, query=query, known_at=_utc(known_at)
+        )
+    page = run.decisions[offset : offset + limit]
+    decisions = [decision_view(d, run.tracks.get(d.track)) for d in page]
+    view = audit_view(run)
+    view["decisions"] = {"items": decisions, "total": len(run.decisions), "limit": limit, "offset": offset}
+    return view
+
+
+@router.get(
+    "/tracks/{track_id}/explain", summary="One track's decision: grant chain, reasons, audio evidence"
+)
+def explain(
+    request: Request,
+    platform: str = PLATFORM,
+    track_id: str = Path(..., description="The platform's track id."),
+    who: Principal = Caller,
+    at: date = AT,
+    territory: str = TERRITORY,
+    use: str = USE,
+    model: str | None = MODEL,
+    expiring_days: int = EXPIRING,
+    known_at: datetime | None = KNOWN_AT,
+) -> dict:
+    from songclear.app.audit import explain_track, make_query
+    from songclear.app.views import decision_view
+    from songclear.store.matches import AudioMatchRepository
+
+    if who.role != RIGHTS_HOLDER:  # a rights holder may see single tracks that are its recordings (below)
+        require_platform(who, platform)
+    query = make_query(at, territory=territory, use=use, commercial_model=model, expiring_days=expiring_days)
+    with state(request).db.session() as session:
+        repo = LedgerRepository(session)
+        track, decision, ledger = explain_track(
+            repo, platform=platform, track_id=track_id, query=query, known_at=_utc(known_at)
+        )
+        matches = [m for m, _png in AudioMatchRepository(session).evidence(platform, track_id)]
+    if who.role == RIGHTS_HOLDER:
+        owned = {r.isrc for r in ledger.recordings.values() if r.owner == who.party}
+        if decision.recording not in owned:
+            raise Forbidden(f"track {platform}/{track_id} is not identified as a recording of {who.party}")
+        matches = [m for m in matches if m.isrc in owned]
+    return decision_view(decision, track, ledger) | {"matches": [match_view(m) for m in matches]}

@@ -1,0 +1,69 @@
+"""What every request handler is given: the database, the fingerprint index, the clock, the limits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import Request
+
+from songclear.api.errors import RateLimited
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_upload_bytes: int = 20 * 1024 * 1024  # a table, a DDEX message or an audio clip
+    identify_per_window: int = 30  # identify requests per token ...
+    window_s: float = 60.0  # ... per this many seconds
+
+
+class RateLimiter:
+    """A sliding window per key (a token): at most ``limit`` calls in any ``window_s`` seconds.
+
+    In memory and per process: enough for one uvicorn worker, which is how ``songclear serve`` runs."""
+
+    def __init__(self, limit: int, window_s: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window_s, self.monotonic = limit, window_s, monotonic
+        self._calls: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> None:
+        """Count a call for ``key``; raise RateLimited when it is one too many."""
+        now = self.monotonic()
+        with self._lock:
+            calls = self._calls.setdefault(key, deque())
+            while calls and calls[0] <= now - self.window_s:
+                calls.popleft()
+            if len(calls) >= self.limit:
+                retry = max(1, int(calls[0] + self.window_s - now + 0.999))
+                raise RateLimited(
+                    f"at most {self.limit} identify requests per {self.window_s:g} s: retry in {retry} s",
+                    retry_after=retry,
+                )
+            calls.append(now)
+
+
+@dataclass
+class ApiState:
+    db: object  # songclear.store.Database
+    index_path: Path
+    demo: bool
+    clock: Callable[[], datetime]
+    limits: Limits
+    identify_limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.identify_limiter = RateLimiter(self.limits.identify_per_window, self.limits.window_s)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def state(request: Request) -> ApiState:
+    return request.app.state.songclear

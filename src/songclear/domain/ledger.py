@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import TypeVar
 
 from songclear.domain.catalogue import Party, Recording, Work
@@ -25,7 +26,14 @@ T = TypeVar("T")
 
 def latest_versions(versions: Iterable[T], key, known_at: datetime | None) -> dict[str, T]:
     """For each id, the newest version recorded at or before ``known_at`` (all versions if None)."""
-    out: dict[str, T] = {}
+    if known_at is not None:
+        versions = [v for v in versions if v.recorded_at <= known_at]
+    elif not isinstance(versions, list):
+        versions = list(versions)
+    out: dict[str, T] = {key(v): v for v in versions}
+    if len(out) == len(versions):
+        return out  # one version per id, as a repository load gives: nothing to choose
+    out = {}
     for v in versions:
         if known_at is not None and v.recorded_at > known_at:
             continue
@@ -74,13 +82,14 @@ class Ledger:
         notices: Iterable[Notice] = (),
         known_at: datetime | None = None,
     ) -> Ledger:
-        g = latest_versions(grants, lambda x: x.id, known_at)
+        by_id, by_isrc = attrgetter("id"), attrgetter("isrc")
+        g = latest_versions(grants, by_id, known_at)
         ledger = cls(
-            parties=latest_versions(parties, lambda x: x.id, known_at),
-            recordings=latest_versions(recordings, lambda x: x.isrc, known_at),
-            works=latest_versions(works, lambda x: x.id, known_at),
+            parties=latest_versions(parties, by_id, known_at),
+            recordings=latest_versions(recordings, by_isrc, known_at),
+            works=latest_versions(works, by_id, known_at),
             grants=g,
-            notices=latest_versions(notices, lambda x: x.id, known_at),
+            notices=latest_versions(notices, by_id, known_at),
             known_at=known_at,
         )
         ledger._index()

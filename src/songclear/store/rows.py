@@ -53,6 +53,16 @@ def _words(values: Iterable[str]) -> str:
     return " ".join(sorted(values))
 
 
+def _strings(text: str) -> list[str]:
+    """A JSON list of strings as ``_list`` writes it. Ids and ISRCs need no escapes: '["a","b"]' splits on
+    '","' (a JSON string without a backslash cannot hold a quote); anything else goes through the parser."""
+    if text == "[]":
+        return []
+    if text.startswith('["') and text.endswith('"]') and "\\" not in text and " " not in text:
+        return text[2:-2].split('","')
+    return json.loads(text)
+
+
 class Memo:
     """Parses each distinct stored text once per load and shares the resulting immutable value."""
 
@@ -67,13 +77,13 @@ class Memo:
     def tuple(self, text: str) -> tuple[str, ...]:
         v = self._tuples.get(text)
         if v is None:
-            v = self._tuples[text] = tuple(json.loads(text))
+            v = self._tuples[text] = tuple(_strings(text))
         return v
 
     def set(self, text: str) -> frozenset[str]:
         v = self._sets.get(text)
         if v is None:
-            v = self._sets[text] = frozenset(json.loads(text))
+            v = self._sets[text] = frozenset(_strings(text))
         return v
 
     def words(self, text: str) -> frozenset[str]:
@@ -158,10 +168,13 @@ def _recording_row(x: Recording) -> dict[str, Any]:
     }  # fmt: skip
 
 
+_VERSIONS = {v.value: v for v in Version}
+
+
 def _recording(r: Sequence[Any], m: Memo) -> Recording:
     isrc, title, artists, duration_s, version, owner, work_id, recorded_at = r
     return Recording(
-        isrc=isrc, title=title, artists=m.tuple(artists), duration_s=duration_s, version=Version(version),
+        isrc=isrc, title=title, artists=m.tuple(artists), duration_s=duration_s, version=_VERSIONS[version],
         owner=owner, work_id=work_id, recorded_at=recorded_at,
     )  # fmt: skip
 

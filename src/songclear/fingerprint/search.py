@@ -26,7 +26,7 @@ from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, Peaks, extract_p
 
 # Logistic calibration of P(top match is right | ln score), fitted by bench/fingerprint/threshold.py on the
 # 1172 top matches of the benchmark run recorded in docs/fingerprint.md (950 distorted queries, 240 negatives).
-CONFIDENCE_MID = 15.18
+CONFIDENCE_MID = 15.13
 CONFIDENCE_SLOPE = 3.58
 
 

@@ -202,6 +202,14 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
             "2015-11-08",
             "--json",
         ),
+        "token create": (
+            token := songclear(
+                capsys, *db, "token", "create", "--role", "platform", "--party", "qq", "--json"
+            )
+        ),
+        "token list": songclear(capsys, *db, "token", "list", "--json"),
+        "token revoke": songclear(capsys, *db, "token", "revoke", token.json()["id"], "--json"),
+        # `serve` is not run here: it serves until interrupted (tests/api/test_api_serve.py runs it).
     }
     missing = {}
     for command, result in outputs.items():

@@ -1,0 +1,60 @@
+"""POST /identify: a clip cut from a registered recording is found; limits on size (413) and rate (429)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from songclear.app.demo_audio import encode
+from songclear.app.fingerprints import add_references
+from songclear.fingerprint import synth_music
+from songclear.store import Database
+
+RATE = 22050
+ISRC = "CNJ011400001"  # 月光码头, Jade Dragon's
+
+
+@pytest.fixture
+def clips(world, tmp_path):
+    """Reference audio for 月光码头 in the index, a 8-second excerpt of it, and a file that is not audio."""
+    song = synth_music(7, 20.0, rate=RATE)
+    ref = encode(song, tmp_path / f"{ISRC}.flac")
+    with Database.open(world.db_url) as db:
+        add_references(
+            db, tmp_path / "fp", [ref], [ISRC], now=lambda: datetime(2015, 7, 12, tzinfo=UTC), workers=1
+        )
+    excerpt = encode(song[5 * RATE : 13 * RATE], tmp_path / "excerpt.mp3")
+    return {"excerpt": excerpt.read_bytes(), "noise": b"\x00not audio" * 100}
+
+
+def test_identify_finds_the_recording_a_clip_was_cut_from(world, clips):
+    r = world.client.post(
+        "/identify", headers=world.as_("jade"), files={"file": ("clip.mp3", clips["excerpt"], "audio/mpeg")}
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["clip"] == "clip.mp3" and body["error"] is None
+    best = body["matches"][0]
+    assert (best["recording"], best["title"]) == (ISRC, "月光码头")
+    assert abs(best["reference_start"] - 5.0) < 1.0
+
+
+def test_a_file_that_is_not_audio_is_422(world, clips):
+    r = world.client.post(
+        "/identify", headers=world.as_("qq"), files={"file": ("clip.mp3", clips["noise"], "audio/mpeg")}
+    )
+    assert r.status_code == 422 and r.json()["type"] == "urn:songclear:problem:AudioError"
+    assert "clip.mp3" in r.json()["detail"]
+
+
+def test_identify_is_rate_limited_per_token(world, clips):
+    clip = {"file": ("clip.mp3", clips["noise"], "audio/mpeg")}
+    statuses = [
+        world.client.post("/identify", headers=world.as_("qq"), files=clip).status_code for _ in range(4)
+    ]
+    assert statuses == [422, 422, 422, 429]  # the world allows 3 per window
+    limited = world.client.post("/identify", headers=world.as_("qq"), files=clip)
+    assert int(limited.headers["retry-after"]) >= 1 and limited.json()["status"] == 429
+    # another token has its own window
+    assert world.client.post("/identify", headers=world.as_("jade"), files=clip).status_code == 422

@@ -1,15 +1,22 @@
-"""The audit benchmark: the full audit of a synthetic 1 M-track library, wall time and peak RSS.
+"""The audit benchmark: the full audit of a synthetic 1 M-track library, wall time, CPU time and peak RSS.
 
     python bench/audit_bench.py                      # SQLite, 1 M tracks (generates bench/out/*.db once)
     python bench/audit_bench.py --backend postgresql --url postgresql://postgres@127.0.0.1:5433/bench \
         --tracks 10000000
 
-What is timed (in a fresh child process per scenario, so its peak RSS is its own): interpreter start, opening the
-database, loading the ledger once, then ``run_audit`` for every platform of the library in turn — track
-streaming, one decision per track, the summary, the AuditRun — with and without the week-by-week timeline,
-summed. Separate ``songclear audit --platform P`` invocations would each load the ledger again: the 'ledger
-load' line gives that cost. The target (issue 2, section 7): <= 30 s wall and <= 2 GiB peak RSS for 1 M tracks
-on SQLite.
+Each scenario runs in a fresh child process (its peak RSS and CPU time are its own, from wait4):
+
+- *ledger load + track stream*: ``load_ledger()`` and streaming every track, nothing decided.
+- *audit, no timeline* / *audit + weekly timeline* (the target line): interpreter start, opening the database,
+  loading the ledger once, then ``run_audit(platform=P, ledger=...)`` for every platform of the library in
+  turn -- track streaming, identity resolution, one decision per (platform, identity), the summary, the
+  AuditRun, and with the timeline the week-by-week counts of the HTML report, as ``songclear audit``
+  computes them -- summed over all platforms: every one of the 1 M tracks is decided.
+- *songclear audit --platform P --json* for the biggest platform: exactly what a user runs (its own ledger
+  load, the timeline, the JSON output), through the installed ``songclear`` command.
+
+The target (issue 2, section 7): the full audit of 1 M tracks on SQLite in <= 30 s wall and <= 2 GiB peak RSS.
+The machine is shared: each line prints the 1-minute load average before and after it.
 """
 
 from __future__ import annotations
@@ -67,11 +74,12 @@ def _audit_child(url: str, timeline: bool, day: date) -> dict:
 
 
 def _ledger_load_child(url: str) -> dict:
+    from songclear.app.audit import paused_gc
     from songclear.store.database import Database
     from songclear.store.repository import LedgerRepository
 
     started = time.perf_counter()
-    with Database.open(url, upgrade=False) as db, db.session() as s:
+    with Database.open(url, upgrade=False) as db, db.session() as s, paused_gc():  # as run_audit does
         repo = LedgerRepository(s)
         ledger = repo.load_ledger()
         loaded = time.perf_counter()
@@ -86,20 +94,36 @@ def _ledger_load_child(url: str) -> dict:
     }
 
 
-def measure(args: list[str]) -> dict:
-    """Run this script as a child with ``args``; its JSON figures plus wall time and peak RSS (ru_maxrss)."""
+def _load_average() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def run_child(argv: list[str]) -> tuple[str, dict]:
+    """Run ``argv``; its stdout, and its wall time, CPU time (user + system, its children included) and peak
+    RSS (ru_maxrss of the process tree's largest process), with the load average before and after."""
+    before = _load_average()
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     out = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"benchmark child {' '.join(args)} failed with exit code {proc.returncode}")
-    figures = json.loads(out.strip().splitlines()[-1])
-    figures["process_wall_s"] = time.perf_counter() - started
-    figures["peak_rss_mib"] = usage.ru_maxrss / 1024  # Linux: KiB
-    figures["cpu_s"] = usage.ru_utime + usage.ru_stime
-    return figures
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"benchmark child {' '.join(argv)} failed with exit code {code}")
+    return out, {
+        "process_wall_s": time.perf_counter() - started,
+        "peak_rss_mib": usage.ru_maxrss / 1024,  # Linux: KiB
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "load": f"{before}->{_load_average()}",
+    }
+
+
+def measure(args: list[str]) -> dict:
+    """Run this script as a child with ``args``; its JSON figures plus wall time, CPU time and peak RSS."""
+    out, usage = run_child([sys.executable, __file__, *args])
+    return json.loads(out.strip().splitlines()[-1]) | usage
 
 
 def ensure_sqlite(tracks: int, seed: int, regenerate: bool) -> str:
@@ -132,7 +156,7 @@ def report(name: str, f: dict, targets: bool) -> None:
     print(
         f"{name:<28} wall {f['process_wall_s']:7.1f} s (cpu {f['cpu_s']:.1f} s, ledger load {f['ledger_s']:.1f} s)  "
         f"peak RSS {f['peak_rss_mib']:7.0f} MiB  tracks {f['tracks']:>10,}  "
-        f"track-days {f['decisions']:>11,}  ({rate:,.0f}/s){verdict}"
+        f"track-days {f['decisions']:>11,}  ({rate:,.0f}/s)  load avg {f['load']}{verdict}"
     )
 
 
@@ -180,14 +204,36 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'ledger load + track stream':<28} wall {load['process_wall_s']:7.1f} s (cpu {load['cpu_s']:.1f} s) "
         f"(ledger {load['ledger_s']:.1f} s: {load['grants']:,} grants, {load['recordings']:,} recordings; "
-        f"stream {load['stream_s']:.1f} s: {load['tracks']:,} tracks)  peak RSS {load['peak_rss_mib']:7.0f} MiB"
+        f"stream {load['stream_s']:.1f} s: {load['tracks']:,} tracks)  peak RSS {load['peak_rss_mib']:7.0f} MiB  "
+        f"load avg {load['load']}"
     )
     targets = args.backend == "sqlite" and args.tracks <= 1_000_000
     for name, child in (("audit, no timeline", "audit"), ("audit + weekly timeline", "audit-timeline")):
         f = measure(["--child", child, *common])
         report(name, f, targets)
         print(f"{'':<28} per platform (s): {f['per_platform_s']}  statuses: {f['counts']}")
+    cli_audit(url, args.day)
     return 0
+
+
+def cli_audit(url: str, day: date) -> None:
+    """``songclear audit --platform P --json`` for the biggest platform, as a user runs it."""
+    from songclear.store.database import Database
+    from songclear.store.repository import LedgerRepository
+
+    with Database.open(url, upgrade=False) as db, db.session() as s:
+        repo = LedgerRepository(s)
+        sizes = {p: repo.count_tracks(p) for p in repo.platforms()}
+    platform = max(sorted(sizes), key=lambda p: sizes[p])
+    command = Path(sys.executable).with_name("songclear")
+    argv = [str(command), "--db", url, "audit", "--platform", platform, "--at", day.isoformat(), "--json"]
+    out, f = run_child(argv)
+    total = json.loads(out)["summary"]["total"]
+    print(
+        f"{'songclear audit --platform':<28} wall {f['process_wall_s']:7.1f} s (cpu {f['cpu_s']:.1f} s)  "
+        f"peak RSS {f['peak_rss_mib']:7.0f} MiB  tracks {total:>10,} ({platform}, the biggest library)  "
+        f"load avg {f['load']}"
+    )
 
 
 if __name__ == "__main__":

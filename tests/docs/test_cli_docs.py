@@ -49,7 +49,8 @@ def json_keys(value, out=None) -> set[str]:
     if isinstance(value, dict):
         for k, v in value.items():
             out.add(k)
-            json_keys(v, out)
+            if k != "payload":  # a log entry's payload is the logged change's own data, documented per action
+                json_keys(v, out)
     elif isinstance(value, list):
         for v in value:
             json_keys(v, out)

@@ -16,6 +16,9 @@ def demo_cmd(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the reports."),
     audio: bool = typer.Option(True, "--audio/--no-audio", help="Make, register and scan the demo's audio."),
     workers: int = typer.Option(2, "--workers", help="Local processes for fingerprinting and scanning."),
+    enforce: bool = typer.Option(
+        True, "--enforcement/--no-enforcement", help="Play the takedowns, claim and reinstatement chapter."
+    ),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Replay the 2015 story: import the demo ledger, audit each platform before the notice, in the buffer and
@@ -31,6 +34,7 @@ def demo_cmd(
         load_demo_audio,
         write_evidence,
     )
+    from songclear.app.demo_enforcement import NOTICE, play_enforcement, regulator_reports
     from songclear.app.identities import attach_audio_evidence
     from songclear.app.views import audit_view, decision_view
     from songclear.cli.audit_cmds import write_reports
@@ -40,6 +44,7 @@ def demo_cmd(
     outcomes = load_demo(db)
     audio_run = load_demo_audio(db, out, ctx.obj.index_path(), workers=workers) if audio else None
     linking = link_demo(db)
+    enforcement = play_enforcement(db, out) if enforce else {"played": False}
     runs = {}
     with db.session() as session:
         repo = LedgerRepository(session)
@@ -63,6 +68,7 @@ def demo_cmd(
     written += write_reports(
         then, None, out / f"audit-qq-{last}-as-known-{KNOWN_BEFORE_AMENDMENT:%Y-%m-%d}.html"
     )
+    written += regulator_reports(db, out) if enforce else []
     evidence = write_evidence(db, out / "evidence") if audio else []
     audio_tracks = [
         (d, runs[p, last].tracks[d.track])
@@ -86,6 +92,7 @@ def demo_cmd(
                     "identified": [decision_view(d, t) for d, t in audio_tracks],
                     "evidence": evidence,
                 },
+                "enforcement": enforcement,
                 "linking": {
                     "links": [r.as_dict() for r in linking["links"]],
                     "review": {
@@ -149,6 +156,22 @@ def demo_cmd(
             console.print(f"    review {item['track']}: {item['explanation']}")
     v = linking["review"]
     console.print(f"  {v.actor} {v.decision}ed {v.candidate} for qq/qq-010 on {v.decided_at:%Y-%m-%d}")
+    if enforcement.get("played"):
+        e = enforcement
+        taken = {p: len(r.get("applied", [])) for p, r in e["takedowns"].items()}
+        console.print("\n[bold]Enforcement[/] after the buffer:")
+        console.print(
+            f"  2015-08-05 claim {e['claim']} (Jade Dragon vs Kuwo kw-003): {e['answer']['outcome']}, taken down; "
+            f"2015-08-07 counter-notice valid: {e['counter']['valid']}, restored: {', '.join(e['restore']['reinstated'])}"
+        )
+        console.print(
+            f"  2015-11-01 takedowns applied under {NOTICE}: "
+            + ", ".join(f"{p} {n}" for p, n in taken.items())
+        )
+        back = [c["track"] for c in e["reinstated"]["candidates"]]
+        console.print(
+            f"  2015-11-20 Silk Road renewed with NetEase: reinstated {', '.join(back) or 'nothing'}"
+        )
     console.print("\nReports written:")
     for path in written:
         console.print(f"  {path}")

@@ -181,3 +181,17 @@ def test_a_bad_row_names_file_and_line_and_nothing_of_the_file_is_applied(demo, 
         songclear(capsys, "--db", db_url, "ledger", "stats", "--json").json()["grants"]
         == before["grants"] + 2
     )
+
+
+def test_demo_plays_the_enforcement_chapter_and_writes_regulator_reports(demo, db_url, capsys):
+    e = demo["enforcement"]
+    assert e["played"] and e["counter"]["valid"] and e["restore"]["reinstated"] == ["kuwo/kw-003"]
+    items = {i["item"]: i for i in e["answer"]["items"]}
+    assert items["kuwo/kw-003"]["verdict"] == "infringing"
+    assert {p: len(r["applied"]) for p, r in e["takedowns"].items()} == {"qq": 4, "netease": 6, "kuwo": 4}
+    assert {c["track"] for c in e["reinstated"]["candidates"]} >= {"netease/ne-004", "netease/ne-005"}
+    reports = [p for p in demo["written"] if "regulator-" in p]
+    assert any(p.endswith("regulator-netease-NCAC-2015-07.html") for p in reports)
+    assert any(p.endswith("regulator-kuwo-NCAC-2015-07-claims.csv") for p in reports)
+    r = songclear(capsys, "--db", db_url, "log", "verify", "--json")
+    assert r.code == 0 and r.json()["ok"]

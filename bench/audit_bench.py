@@ -12,6 +12,8 @@ Each scenario runs in a fresh child process (its peak RSS and CPU time are its o
   turn -- track streaming, identity resolution, one decision per (platform, identity), the summary, the
   AuditRun, and with the timeline the week-by-week counts of the HTML report, as ``songclear audit``
   computes them -- summed over all platforms: every one of the 1 M tracks is decided.
+- *audit + timeline, 2 workers*: the same work through ``audit_platforms`` (one ledger load, then one forked
+  worker per core, each auditing its share of the platforms; only per-platform counts come back).
 - *songclear audit --platform P --json* for the biggest platform: exactly what a user runs (its own ledger
   load, the timeline, the JSON output), through the installed ``songclear`` command.
 
@@ -70,6 +72,38 @@ def _audit_child(url: str, timeline: bool, day: date) -> dict:
         "decisions": decisions,
         "counts": counts,
         "per_platform_s": per_platform,
+    }
+
+
+def _figures_of(run) -> dict:
+    """What a worker sends back for one platform: counts, not decisions."""
+    return {
+        "counts": {s.value: n for s, n in run.summary.counts.items()},
+        "decisions": len(run.decisions) + sum(sum(p.counts.values()) for p in run.timeline),
+    }
+
+
+def _parallel_child(url: str, day: date) -> dict:
+    """All platforms through ``audit_platforms`` (one ledger load, forked workers, timeline on)."""
+    from songclear.app.audit import audit_platforms, make_query
+    from songclear.store.database import Database
+    from songclear.store.repository import LedgerRepository
+
+    started = time.perf_counter()
+    counts: dict[str, int] = {}
+    with Database.open(url, upgrade=False) as db, db.session() as s:
+        repo = LedgerRepository(s)
+        found = audit_platforms(repo, repo.platforms(), _figures_of, day=day, query=make_query(day))
+    for f in found.values():
+        for status, n in f["counts"].items():
+            counts[status] = counts.get(status, 0) + n
+    return {
+        "wall_s": time.perf_counter() - started,
+        "ledger_s": float("nan"),
+        "tracks": sum(counts.values()),
+        "decisions": sum(f["decisions"] for f in found.values()),
+        "counts": counts,
+        "per_platform_s": {},
     }
 
 
@@ -169,15 +203,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--generate", action="store_true", help="fill --url first (it must be empty)")
     ap.add_argument("--regenerate", action="store_true", help="SQLite: build the file again")
     ap.add_argument("--day", type=date.fromisoformat, default=AUDIT_DAY)
-    ap.add_argument("--child", choices=("audit", "audit-timeline", "load"), help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--child", choices=("audit", "audit-timeline", "audit-parallel", "load"), help=argparse.SUPPRESS
+    )
     args = ap.parse_args(argv)
 
     if args.child:  # inside the measured subprocess
-        figures = (
-            _ledger_load_child(args.url)
-            if args.child == "load"
-            else _audit_child(args.url, args.child == "audit-timeline", args.day)
-        )
+        if args.child == "load":
+            figures = _ledger_load_child(args.url)
+        elif args.child == "audit-parallel":
+            figures = _parallel_child(args.url, args.day)
+        else:
+            figures = _audit_child(args.url, args.child == "audit-timeline", args.day)
         print(json.dumps(figures))
         return 0
 
@@ -208,7 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         f"load avg {load['load']}"
     )
     targets = args.backend == "sqlite" and args.tracks <= 1_000_000
-    for name, child in (("audit, no timeline", "audit"), ("audit + weekly timeline", "audit-timeline")):
+    for name, child in (
+        ("audit, no timeline", "audit"),
+        ("audit + weekly timeline", "audit-timeline"),
+        ("audit + timeline, 2 workers", "audit-parallel"),
+    ):
         f = measure(["--child", child, *common])
         report(name, f, targets)
         print(f"{'':<28} per platform (s): {f['per_platform_s']}  statuses: {f['counts']}")

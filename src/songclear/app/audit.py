@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import TypeVar
 
 from songclear.app.audit_run import AuditRun
 from songclear.app.identities import IdentityResolver, identity_resolver, isrc_identity
@@ -42,6 +43,8 @@ from songclear.domain.territory import normalise_code
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InputError, NotFound
 from songclear.reports.context import grant_parties_from_ledger
+
+T = TypeVar("T")
 
 
 def make_query(
@@ -198,6 +201,79 @@ def run_audit(
     process without loading it again for each."""
     with paused_gc():
         return _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger)
+
+
+def audit_platforms(
+    repo,
+    platforms: list[str],
+    handle: Callable[[AuditRun], T],
+    *,
+    day: date,
+    query: ClearanceQuery,
+    known_at: datetime | None = None,
+    with_timeline: bool = True,
+    workers: int | None = None,
+) -> dict[str, T]:
+    """Audit each of ``platforms`` with one ledger load, on every core; ``handle(run)`` for each, in the order of
+    ``platforms`` (e.g. write its reports and return a summary: only that comes back from a worker).
+
+    After the ledger is loaded, workers are forked (ledger shared copy-on-write), each auditing a share of the
+    platforms balanced by track count, on its own database connection; this process audits the first share.
+    Forking once per audit, not once per platform, pays the copy-on-write once (see ``PARALLEL_MIN_TRACKS``)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    n = max(1, min(workers or cores, len(platforms)))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        n = 1
+    with paused_gc():
+        ledger = repo.load_ledger(known_at)
+        shares: list[list[str]] = [[] for _ in range(n)]
+        loads = [0] * n
+        sizes = {p: repo.count_tracks(p, known_at) for p in platforms}
+        for p in sorted(platforms, key=lambda p: (-sizes[p], p)):  # biggest first, to the lightest share
+            i = loads.index(min(loads))
+            shares[i].append(p)
+            loads[i] += sizes[p]
+
+        def audit_share(share: list[str], share_repo) -> dict[str, T]:
+            return {
+                p: handle(_run_audit(share_repo, p, day, query, known_at, None, with_timeline, True, ledger))
+                for p in share
+            }
+
+        engine = repo.session.get_bind()
+        pending = []
+        for share in shares[1:]:
+            ctx = multiprocessing.get_context("fork")
+            receive, send = ctx.Pipe(duplex=False)
+            worker = ctx.Process(target=_worker, args=(send, _audit_in_child, (engine, share, audit_share)))
+            worker.start()
+            send.close()
+            pending.append((receive, worker))
+        results = audit_share(shares[0], repo)
+        for receive, worker in pending:
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                raise RuntimeError(f"an audit worker died (exit code {worker.exitcode})") from None
+            finally:
+                receive.close()
+                worker.join()
+            if kind == "error":
+                raise value
+            results.update(value)
+    return {p: results[p] for p in platforms}
+
+
+def _audit_in_child(engine, share: list[str], audit_share) -> dict:
+    from sqlalchemy.orm import Session
+
+    from songclear.store.repository import LedgerRepository
+
+    engine.dispose(
+        close=False
+    )  # the parent's pooled connections stay the parent's (SQLAlchemy's fork recipe)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        return audit_share(share, LedgerRepository(session))
 
 
 def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger) -> AuditRun:

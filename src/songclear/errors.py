@@ -13,7 +13,11 @@ that turn them into output.
     ├── NotFound                   exit 3   HTTP 404
     ├── LedgerIntegrityError       exit 4   HTTP 409   facts that contradict each other (a cycle of parents)
     ├── StorageError               exit 5   HTTP 503   the database is unreachable or not migrated
-    └── AudioError                 exit 6   HTTP 422   a file that cannot be decoded
+    ├── AudioError                 exit 6   HTTP 422   a file that cannot be decoded
+    ├── Unauthorized               exit 7   HTTP 401   the API was called without a valid token
+    ├── Forbidden                  exit 7   HTTP 403   the token's role may not see or do this
+    └── RateLimited                exit 7   HTTP 429   too many requests for this token
+    (InputError also has PayloadTooLarge: HTTP 413, an upload over the limit.)
 """
 
 from __future__ import annotations
@@ -83,3 +87,31 @@ class AudioError(SongclearError):
     exit_code = 6
     http_status = 422
     title = "Audio cannot be decoded"
+
+
+# The service's refusals (no CLI command raises them; the exit code keeps the tree uniform).
+class Unauthorized(SongclearError):
+    exit_code = 7
+    http_status = 401
+    title = "Authentication required"
+
+
+class Forbidden(SongclearError):
+    exit_code = 7
+    http_status = 403
+    title = "Forbidden"
+
+
+class PayloadTooLarge(InputError):
+    http_status = 413
+    title = "Upload too large"
+
+
+class RateLimited(SongclearError):
+    exit_code = 7
+    http_status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

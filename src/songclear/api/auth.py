@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from fastapi import Depends, Request
 
-from songclear.api.errors import Forbidden, Unauthorized
 from songclear.api.state import state
+from songclear.errors import Forbidden, Unauthorized
 from songclear.store.tokens import TokenRepository
 
 ADMIN, PLATFORM, RIGHTS_HOLDER, REGULATOR = "admin", "platform", "rights_holder", "regulator"

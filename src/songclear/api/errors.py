@@ -14,39 +14,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from songclear.errors import ImportError_, InputError, SongclearError
+from songclear.errors import ImportError_, InputError, RateLimited, SongclearError
 
 PROBLEM = "application/problem+json"
 TYPE_PREFIX = "urn:songclear:problem:"
 log = logging.getLogger("songclear.api")
-
-
-# The API's own errors (no CLI command raises them; exit codes are kept for the tree's sake).
-class Unauthorized(SongclearError):
-    exit_code = 7
-    http_status = 401
-    title = "Authentication required"
-
-
-class Forbidden(SongclearError):
-    exit_code = 7
-    http_status = 403
-    title = "Forbidden"
-
-
-class PayloadTooLarge(InputError):
-    http_status = 413
-    title = "Upload too large"
-
-
-class RateLimited(SongclearError):
-    exit_code = 7
-    http_status = 429
-    title = "Too many requests"
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 # Starlette's own HTTP errors (an unknown route, a wrong method) by status.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from songclear.api.errors import RateLimited
+from songclear.errors import RateLimited
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,7 @@ from pathlib import PurePath
 
 from fastapi import Request
 
-from songclear.api.errors import PayloadTooLarge
-from songclear.errors import InputError
+from songclear.errors import InputError, PayloadTooLarge
 
 FIELD = "file"
 # What the OpenAPI schema says the body of an upload endpoint is (the handler reads it itself).

@@ -8,11 +8,10 @@ from itertools import islice
 from fastapi import APIRouter, Path, Query, Request
 
 from songclear.api.auth import RIGHTS_HOLDER, Caller, Principal, require_platform
-from songclear.api.errors import Forbidden
 from songclear.api.pages import MAX_LIMIT, Paged, Window
 from songclear.api.records import match_view, track_view
 from songclear.api.state import state
-from songclear.errors import NotFound
+from songclear.errors import Forbidden, NotFound
 from songclear.store.repository import LedgerRepository
 
 router = APIRouter(prefix="/platforms/{platform}", tags=["platforms"])

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from songclear.app.audit import audit_platforms, make_query, run_audit
+from songclear.app.audit import audit_library, audit_platforms, make_query, run_audit
 from songclear.store.repository import LedgerRepository
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "synthetic_ledger.py"
@@ -44,3 +44,16 @@ def test_forked_workers_audit_like_one_process(database):
         assert list(forked) == platforms
         for p in platforms:
             assert forked[p] == _figures(run_audit(repo, platform=p, day=day, query=query)), p
+
+
+def test_run_audit_decides_like_audit_library(database):
+    with database.session() as s:
+        LedgerRepository(s).record(_facts(), recorded_at=datetime(2016, 1, 1, tzinfo=UTC))
+    query = make_query(date(2015, 8, 15))
+    with database.session() as s:
+        repo = LedgerRepository(s)
+        ledger = repo.load_ledger()
+        for p in repo.platforms():
+            run = run_audit(repo, platform=p, day=date(2015, 8, 15), query=query, ledger=ledger)
+            plain = audit_library(list(repo.iter_tracks(p)), ledger, query)
+            assert run.decisions == plain, p

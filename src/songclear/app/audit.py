@@ -287,10 +287,23 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
     tracks = list(repo.iter_tracks(platform, known_at=known_at))
     resolve_then = resolve or identity_resolver(repo, platform, known_at)
     days = timeline_days(ledger, platform, day) if with_timeline else []
-    groups = group_identities(tracks, resolve_then) if days else {}
+    # Each track resolved and its (platform, identity) key hashed once: the group index does the rest.
+    index: dict[tuple, int] = {}
+    member = [index.setdefault((t.platform, resolve_then(t)), len(index)) for t in tracks]
+    sample: list[LibraryTrack | None] = [None] * len(index)
+    size = [0] * len(index)
+    for t, g in zip(tracks, member, strict=True):
+        if sample[g] is None:
+            sample[g] = t
+        size[g] += 1
+    groups = {key: [size[g], sample[g]] for key, g in index.items()} if days else {}
     with in_background(moving_timeline, groups, ledger, query, days, size=len(tracks)) as moving:
-        cache = DecisionCache(ledger, query, resolve_then)
-        decisions = [cache.decide(t) for t in tracks]
+        memo: dict = {}  # decide()'s memo for this query
+        decided = [decide(sample[g], key[1], ledger, query, memo=memo) for key, g in index.items()]
+        decisions = []
+        for t, g in zip(tracks, member, strict=True):
+            d, key = decided[g], t.key
+            decisions.append(d if d.track == key else _for_track(d, key))
         changes = None
         if known_at is not None:
             now_ledger = repo.load_ledger(None)
@@ -299,7 +312,11 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
                 now_tracks, now_ledger, query, resolve=resolve or identity_resolver(repo, platform, None)
             )
             changes = diff({d.track: d for d in decisions}, {d.track: d for d in now})
-        timeline = finish_timeline(moving(), groups, cache.status_of, ledger, query, days) if days else []
+        timeline = (
+            finish_timeline(moving(), groups, lambda key, _t: decided[index[key]].status, ledger, query, days)
+            if days
+            else []
+        )
     licensors = {d.licensor for d in decisions if d.licensor}
     return AuditRun(
         platform=platform,

@@ -64,14 +64,6 @@ def track_view(t: LibraryTrack) -> dict:
 
 
 def match_view(m: AudioMatch) -> dict:
-    return {
-        "recording": m.isrc,
-        "query_start": round(float(m.query_start), 2),
-        "query_end": round(float(m.query_end), 2),
-        "reference_start": round(float(m.reference_start), 2),
-        "reference_end": round(float(m.reference_end), 2),
-        "speed": round(float(m.speed), 4),
-        "pitch": round(float(m.pitch), 4),
-        "confidence": round(float(m.confidence), 4),
-        "explanation": m.describe(),
-    }
+    from songclear.app.views import match_fields
+
+    return {"recording": m.isrc} | match_fields(m) | {"explanation": m.describe()}

@@ -127,22 +127,13 @@ class ClipResult:
     error: str | None = None
 
     def as_dict(self, titles: dict[str, str]) -> dict:
+        from songclear.app.views import match_fields
+
         return {
             "clip": self.clip,
             "error": self.error,
             "matches": [
-                {
-                    "recording": m.recording_id,
-                    "title": titles.get(m.recording_id),
-                    "query_start": round(float(m.query_start), 2),
-                    "query_end": round(float(m.query_end), 2),
-                    "reference_start": round(float(m.reference_start), 2),
-                    "reference_end": round(float(m.reference_end), 2),
-                    "speed": round(float(m.speed), 4),
-                    "pitch": round(float(m.pitch), 4),
-                    "score": round(float(m.score), 2),
-                    "confidence": round(float(m.confidence), 4),
-                }
+                {"recording": m.recording_id, "title": titles.get(m.recording_id)} | match_fields(m)
                 for m in self.matches
             ],
         }

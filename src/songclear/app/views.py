@@ -111,3 +111,18 @@ def _title(run: AuditRun, key: str) -> str | None:
 
 def import_view(outcomes: list[ImportOutcome]) -> dict:
     return {"imports": [o.as_dict() for o in outcomes], "ok": True}
+
+
+def match_fields(m) -> dict:
+    """Where and how an audio match aligns (a fingerprint ``Match`` or a stored ``AudioMatch``): the same JSON
+    fields in the CLI's identify and the API."""
+    return {
+        "query_start": round(float(m.query_start), 2),
+        "query_end": round(float(m.query_end), 2),
+        "reference_start": round(float(m.reference_start), 2),
+        "reference_end": round(float(m.reference_end), 2),
+        "speed": round(float(m.speed), 4),
+        "pitch": round(float(m.pitch), 4),
+        "score": round(float(m.score), 2),
+        "confidence": round(float(m.confidence), 4),
+    }

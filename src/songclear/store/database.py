@@ -86,7 +86,7 @@ class Database:
         db = cls(engine)
         try:
             with engine.connect():
-                pass
+                pass  # opening a connection is the check: unreachable servers fail here, clearly
         except DBAPIError as e:
             engine.dispose()
             raise StorageError(f"cannot connect to {_describe(parsed)}: {_reason(e)}") from e

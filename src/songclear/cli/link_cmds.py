@@ -9,6 +9,9 @@ from songclear.errors import InputError
 
 review_app = typer.Typer(help="The review queue of uncertain metadata links.", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
+TRACK = typer.Option(..., "--track", help="PLATFORM/TRACK_ID")
+BY = typer.Option(..., "--by", help="Who decides (recorded with the time).")
+NOTE = typer.Option("", "--note", help="Why.")
 
 
 def register(app: typer.Typer) -> None:
@@ -74,7 +77,7 @@ def review_list(
 @review_app.command("show")
 def review_show(
     ctx: typer.Context,
-    track: str = typer.Option(..., "--track", help="PLATFORM/TRACK_ID"),
+    track: str = TRACK,
     json_: bool = JSON,
 ) -> None:
     """A track's link proposal with every field's evidence, its conflicts, alternatives and decisions."""
@@ -126,9 +129,9 @@ def _decide(ctx: typer.Context, track: str, decision: str, by: str, note: str, j
 @review_app.command("accept")
 def review_accept(
     ctx: typer.Context,
-    track: str = typer.Option(..., "--track", help="PLATFORM/TRACK_ID"),
-    by: str = typer.Option(..., "--by", help="Who decides (recorded with the time)."),
-    note: str = typer.Option("", "--note", help="Why."),
+    track: str = TRACK,
+    by: str = BY,
+    note: str = NOTE,
     json_: bool = JSON,
 ) -> None:
     """Accept the proposed link: the audit then judges the track by that recording (or work)."""
@@ -138,9 +141,9 @@ def review_accept(
 @review_app.command("reject")
 def review_reject(
     ctx: typer.Context,
-    track: str = typer.Option(..., "--track", help="PLATFORM/TRACK_ID"),
-    by: str = typer.Option(..., "--by", help="Who decides (recorded with the time)."),
-    note: str = typer.Option("", "--note", help="Why."),
+    track: str = TRACK,
+    by: str = BY,
+    note: str = NOTE,
     json_: bool = JSON,
 ) -> None:
     """Reject the proposed link: this pair is never proposed again."""

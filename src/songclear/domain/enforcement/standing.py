@@ -12,33 +12,17 @@ from datetime import datetime
 
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import (
+    GRANT_RULES,
     ClearanceQuery,
     Requirement,
     RuleInput,
-    covers_right,
-    covers_subject,
-    in_term,
-    in_territory,
-    not_terminated,
-    parent_known,
-    parent_link,
-    parent_sublicensable,
-    root_holds_rights,
+    allows_model,
+    allows_use,
 )
 from songclear.domain.vocabulary import Right
 
-# The grant rules without use and commercial model.
-STANDING_RULES = (
-    parent_known,
-    parent_link,
-    parent_sublicensable,
-    root_holds_rights,
-    covers_right,
-    covers_subject,
-    in_term,
-    not_terminated,
-    in_territory,
-)
+# The clearance registry without use and commercial model: standing is about holding the right, whatever the use.
+STANDING_RULES = tuple(rule for rule in GRANT_RULES if rule not in (allows_use, allows_model))
 
 
 @dataclass(frozen=True, slots=True)

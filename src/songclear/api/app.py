@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from songclear import web
 from songclear.api import errors
 from songclear.api.routers import identify, ledger, platforms, system
 from songclear.api.state import ApiState, Limits, utc_now
@@ -45,4 +46,5 @@ def create_app(
     errors.install(app)
     for module in (system, ledger, platforms, identify):
         app.include_router(module.router)
+    web.install(app)
     return app

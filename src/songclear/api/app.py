@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -10,8 +11,17 @@ from fastapi import FastAPI
 
 from songclear import web
 from songclear.api import errors
-from songclear.api.routers import identify, ledger, platforms, system
+from songclear.api.routers import claims, identify, jobs, ledger, platforms, review, system, takedowns
 from songclear.api.state import ApiState, Limits, utc_now
+from songclear.api.uploads import BodyLimit
+
+ROUTERS = (system, ledger, platforms, review, takedowns, claims, jobs, identify)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.songclear.jobs.shutdown()  # queued jobs are dropped: the next start marks them interrupted
 
 
 def create_app(
@@ -25,7 +35,8 @@ def create_app(
     """The songclear API over ``db_url`` (migrated to the newest schema on start).
 
     ``demo``: requests without a token may read (never write); for the dashboard demo only.
-    ``clock``: when facts are recorded (imports), for tests and replays; default: now, UTC."""
+    ``clock``: when facts are recorded (imports, claims, takedowns, jobs), for tests and replays; default: now, UTC.
+    Jobs a previous server left queued or running are marked failed (interrupted) here, at start-up."""
     from songclear.app.fingerprints import default_index_path
     from songclear.store.database import Database
 
@@ -34,7 +45,8 @@ def create_app(
         title="songclear",
         summary="Music-copyright compliance: rights ledger, clearance audit, content identification.",
         version="1",
-        description="See docs/api.md: roles, tokens, pagination and the problem+json error shape.",
+        description="See docs/api.md: roles, tokens, jobs, pagination, limits and the problem+json error shape.",
+        lifespan=_lifespan,
     )
     app.state.songclear = ApiState(
         db=db,
@@ -43,8 +55,10 @@ def create_app(
         clock=clock or utc_now,
         limits=limits or Limits(),
     )
+    app.state.songclear.jobs.interrupt_unfinished()
     errors.install(app)
-    for module in (system, ledger, platforms, identify):
+    app.add_middleware(BodyLimit, limit=app.state.songclear.limits.max_upload_bytes)
+    for module in ROUTERS:
         app.include_router(module.router)
     web.install(app)
     return app

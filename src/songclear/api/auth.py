@@ -26,11 +26,14 @@ ADMIN, PLATFORM, RIGHTS_HOLDER, REGULATOR = "admin", "platform", "rights_holder"
 class Principal:
     role: str
     party: str | None = None
-    token_id: str | None = None  # None: a demo visitor without a token
+    token_id: str | None = None  # None: a demo visitor without a token (or a dashboard user)
+    user: str | None = None  # a dashboard user's name, when a person logged in rather than a token
 
     @property
     def actor(self) -> str:
         """Who acts, for the audit log."""
+        if self.user:
+            return f"user:{self.user}"
         return f"api-token:{self.token_id}" if self.token_id else "api-demo"
 
     @property
@@ -72,6 +75,18 @@ def require_platform(who: Principal, platform: str) -> None:
     if who.reads_everything or (who.role == PLATFORM and who.party == platform):
         return
     raise Forbidden(f"a {_describe(who)} may not read platform {platform!r}'s library")
+
+
+def require_operator(who: Principal, platform: str) -> None:
+    """Acting on a platform's library (takedowns, reviews, scans, answering claims): admin and that platform."""
+    if who.role == ADMIN or (who.role == PLATFORM and who.party == platform):
+        return
+    raise Forbidden(f"a {_describe(who)} may not act on platform {platform!r}")
+
+
+def may_read_party(who: Principal, party: str) -> bool:
+    """Whether ``who`` may read what belongs to ``party`` (its claims, its jobs)."""
+    return who.reads_everything or who.party == party
 
 
 def own_party(who: Principal, asked: str | None, what: str) -> str | None:

@@ -1,9 +1,9 @@
-"""JSON of ledger records the CLI does not print one by one (parties, recordings, grants, library tracks, audio
-matches). Results the CLI prints come from ``songclear.app.views``, so the API and the CLI share those shapes."""
+"""JSON of ledger records the CLI does not print one by one (parties, recordings, works, grants, library tracks,
+audio matches). Results the CLI prints come from ``songclear.app.views``, so the API and the CLI share those shapes."""
 
 from __future__ import annotations
 
-from songclear.domain.catalogue import LibraryTrack, Party, Recording
+from songclear.domain.catalogue import LibraryTrack, Party, Recording, Work
 from songclear.domain.grants import Grant
 from songclear.domain.identity import AudioMatch
 
@@ -21,6 +21,16 @@ def recording_view(r: Recording) -> dict:
         "version": r.version.value,
         "owner": r.owner,
         "work": r.work_id,
+    }
+
+
+def work_view(w: Work) -> dict:
+    return {
+        "id": w.id,
+        "title": w.title,
+        "iswc": w.iswc,
+        "writers": list(w.writers),
+        "publishers": list(w.publishers),
     }
 
 

@@ -1,4 +1,4 @@
-"""What every request handler is given: the database, the fingerprint index, the clock, the limits."""
+"""What every request handler is given: the database, the fingerprint index, the clock, the limits, the jobs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fastapi import Request
 
+from songclear.api.jobs import JobRunner
 from songclear.errors import RateLimited
 
 
@@ -19,7 +20,9 @@ from songclear.errors import RateLimited
 class Limits:
     max_upload_bytes: int = 20 * 1024 * 1024  # a table, a DDEX message or an audio clip
     identify_per_window: int = 30  # identify requests per token ...
+    claims_per_window: int = 30  # claims and counter-notices filed per token ...
     window_s: float = 60.0  # ... per this many seconds
+    job_workers: int = 2  # threads running background jobs (imports, audits, scans, reports)
 
 
 class RateLimiter:
@@ -27,8 +30,10 @@ class RateLimiter:
 
     In memory and per process: enough for one uvicorn worker, which is how ``songclear serve`` runs."""
 
-    def __init__(self, limit: int, window_s: float, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window_s, self.monotonic = limit, window_s, monotonic
+    def __init__(
+        self, limit: int, window_s: float, what: str, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit, self.window_s, self.what, self.monotonic = limit, window_s, what, monotonic
         self._calls: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -42,7 +47,7 @@ class RateLimiter:
             if len(calls) >= self.limit:
                 retry = max(1, int(calls[0] + self.window_s - now + 0.999))
                 raise RateLimited(
-                    f"at most {self.limit} identify requests per {self.window_s:g} s: retry in {retry} s",
+                    f"at most {self.limit} {self.what} per {self.window_s:g} s: retry in {retry} s",
                     retry_after=retry,
                 )
             calls.append(now)
@@ -56,9 +61,19 @@ class ApiState:
     clock: Callable[[], datetime]
     limits: Limits
     identify_limiter: RateLimiter = field(init=False)
+    claims_limiter: RateLimiter = field(init=False)
+    jobs: JobRunner = field(init=False)
 
     def __post_init__(self) -> None:
-        self.identify_limiter = RateLimiter(self.limits.identify_per_window, self.limits.window_s)
+        lim = self.limits
+        self.identify_limiter = RateLimiter(lim.identify_per_window, lim.window_s, "identify requests")
+        self.claims_limiter = RateLimiter(lim.claims_per_window, lim.window_s, "claims and counter-notices")
+        self.jobs = JobRunner(self.db, self.clock, workers=lim.job_workers)
+
+    def close(self) -> None:
+        """Stop the job runner and close the database (the app's shutdown; tests)."""
+        self.jobs.shutdown()
+        self.db.close()
 
 
 def utc_now() -> datetime:

@@ -1,36 +1,23 @@
-"""Reading an uploaded file: a multipart/form-data field named ``file``, bounded in size.
+"""Uploads: every request body is bounded in size, and an uploaded file is a multipart/form-data field parsed by
+FastAPI (python-multipart) into an ``UploadFile``.
 
-The body is read in chunks and refused (413) as soon as it passes the limit, before anything is parsed. The
-multipart body is parsed with the standard library's email parser (python-multipart is not a dependency).
+The bound is an ASGI middleware in front of everything: the body is read (up to the limit) before any handler or
+form parser sees it, and refused with 413 as soon as it passes the limit, so an oversized upload is never parsed
+nor spooled to disk. Handlers then take ``file: UploadFile = File(...)`` and turn it into an ``Upload``.
 """
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from fastapi import Request
+from fastapi import UploadFile
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from songclear.errors import InputError, PayloadTooLarge
 
 FIELD = "file"
-# What the OpenAPI schema says the body of an upload endpoint is (the handler reads it itself).
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": [FIELD],
-                    "properties": {FIELD: {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,33 +26,66 @@ class Upload:
     data: bytes
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the upload is {int(declared)} bytes; the limit is {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the upload is over the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def upload_name(file: UploadFile) -> str:
+    name = PurePath(file.filename or "").name
+    if not name or name in (".", ".."):
+        raise InputError("the uploaded file needs a file name")
+    return name
 
 
-async def read_upload(request: Request, limit: int) -> Upload:
-    content_type = request.headers.get("content-type", "")
-    if not content_type.lower().startswith("multipart/form-data"):
-        raise InputError(f"send the file as multipart/form-data in a field named {FIELD!r}")
-    body = await read_body(request, limit)
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    if not message.is_multipart():
-        raise InputError("the multipart body cannot be read (no boundary?)")
-    for part in message.iter_parts():
-        if part.get_param("name", header="content-disposition") == FIELD:
-            name = PurePath(part.get_filename() or "upload").name
-            data = part.get_payload(decode=True) or b""
-            if not name or name in (".", ".."):
-                raise InputError("the uploaded file needs a file name")
-            return Upload(name, data)
-    raise InputError(f"no form field named {FIELD!r} in the upload")
+def read_upload(file: UploadFile) -> Upload:
+    """The uploaded file's name and bytes (a blocking read: call it from a sync endpoint or a worker thread)."""
+    name = upload_name(file)
+    file.file.seek(0)
+    return Upload(name, file.file.read())
+
+
+class BodyLimit:
+    """Refuse (413, problem+json) a request whose body is over ``limit`` bytes, before the app reads it."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(
+                scope, send, f"the upload is {int(declared)} bytes; the limit is {self.limit} bytes"
+            )
+            return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client went away: the app sees an empty body and the disconnect after it
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                await self._refuse(scope, send, f"the upload is over the limit of {self.limit} bytes")
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, send: Send, detail: str) -> None:
+        from songclear.api.errors import problem
+
+        e = PayloadTooLarge(detail)
+        response = problem(Request(scope), e.http_status, type(e).__name__, e.title, e.message)
+        await response(scope, self._no_receive, send)
+
+    @staticmethod
+    async def _no_receive() -> Message:
+        return {"type": "http.disconnect"}

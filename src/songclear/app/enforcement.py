@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from songclear.app.reaudit import Reaudit, reaudit  # noqa: F401 - re-audit after a change (its own module)
 from songclear.domain.catalogue import Availability
 from songclear.domain.clearance import ClearanceDecision
 from songclear.domain.enforcement.takedown import (
@@ -235,66 +236,3 @@ def _chains(d: ClearanceDecision) -> list[list[str]]:
 
 def _merge(a: UndoResult, b: UndoResult) -> UndoResult:
     return UndoResult(b.state, a.undone + b.undone, a.reinstated + b.reinstated, a.still_down + b.still_down)
-
-
-@dataclass(slots=True)
-class Reaudit:
-    platform: str
-    day: date
-    since: datetime
-    grants: list[str] = field(default_factory=list)  # grants recorded (new, changed or ended) after ``since``
-    recordings: list[str] = field(default_factory=list)  # recordings recorded after ``since``
-    changes: list[dict] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "platform": self.platform, "day": self.day, "since": self.since, "grants": self.grants,
-            "recordings": self.recordings, "changes": self.changes,
-        }  # fmt: skip
-
-
-def reaudit(db, *, platform: str, day: date, query, since: datetime) -> Reaudit:
-    """Which of ``platform``'s decisions on ``day`` changed because of grants or recordings recorded after
-    ``since``: the decisions as known at ``since`` against those as known now, kept only for tracks whose
-    recording a changed fact touches (a grant naming it in either decision, or a changed recording)."""
-    from sqlalchemy import or_, select
-
-    from songclear.domain.audit import diff
-    from songclear.store import tables
-    from songclear.store.repository import LedgerRepository
-
-    out = Reaudit(platform, day, since)
-    with db.session() as session:
-        for table, key, into in (
-            (tables.grants, "grant_id", out.grants),
-            (tables.recordings, "isrc", out.recordings),
-        ):
-            q = select(table.c[key]).where(or_(table.c.recorded_at > since, table.c.superseded_at > since))
-            into += sorted(set(session.execute(q).scalars()))
-        if not (out.grants or out.recordings):
-            return out
-        repo = LedgerRepository(session)
-        before, _ = decisions_at(repo, platform, day, query, known_at=since)
-        after, _ = decisions_at(repo, platform, day, query)
-    changed_grants, changed_recordings = set(out.grants), set(out.recordings)
-    for c in diff(before, after):
-        b, a = before.get(c.track), after.get(c.track)
-        named = _grants_named(b) | _grants_named(a)
-        recs = {d.recording for d in (b, a) if d is not None and d.recording}
-        cause = sorted(named & changed_grants) + sorted(recs & changed_recordings)
-        if not cause:
-            continue  # changed for another reason (a library or link change): not this re-audit's business
-        out.changes.append(
-            {
-                "track": c.track, "recording": (a or b).recording, "before": c.before.value if c.before else None,
-                "after": c.after.value if c.after else None, "because": cause, "before_reason": c.before_reason,
-                "after_reason": c.after_reason,
-            }
-        )  # fmt: skip
-    return out
-
-
-def _grants_named(d: ClearanceDecision | None) -> set[str]:
-    if d is None:
-        return set()
-    return {g for c in d.chains for g in c.grant_ids} | {r.grant_id for r in d.reasons if r.grant_id}

@@ -29,6 +29,7 @@ from songclear.domain.clearance import (
     requirement_outcome,
     requirements,
     subject_free,
+    subject_free_flags,
 )
 from songclear.domain.grants import DEFAULT_TZ, Grant, start_of_day
 from songclear.domain.ledger import Ledger
@@ -77,11 +78,11 @@ def grant_breakpoints(
     return out
 
 
-def _identity_requirements(identity: TrackIdentity | None, ledger: Ledger) -> list[Requirement]:
+def _identity_requirements(identity: TrackIdentity | None, ledger: Ledger) -> tuple[Requirement, ...]:
     """What ``decide`` must clear for ``identity``: its recording's requirements and those of every other
     registered recording its audio contains."""
     if identity is None or identity.isrc not in ledger.recordings:
-        return []
+        return ()
     reqs = requirements(identity.isrc, ledger)
     for other in identity.contains:
         if other != identity.isrc and other in ledger.recordings:
@@ -219,17 +220,15 @@ def moving_timeline(
 
 def _subject_free_requirements(
     platform: str, identity: TrackIdentity | None, ledger: Ledger
-) -> list[Requirement] | None:
+) -> tuple[Requirement, ...] | None:
     """The identity's requirements when every one is ``subject_free`` (and its audio holds nothing else)."""
     if identity is None or identity.isrc not in ledger.recordings:
         return None
     if identity.contains and any(c != identity.isrc for c in identity.contains):
         return None
-    reqs = requirements(identity.isrc, ledger)
-    for r in reqs:
-        if not subject_free(platform, r, ledger):
-            return None
-    return reqs
+    if not all(subject_free_flags(platform, identity.isrc, ledger)):
+        return None
+    return requirements(identity.isrc, ledger)
 
 
 class _DayStatuses:

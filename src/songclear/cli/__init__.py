@@ -17,6 +17,7 @@ from songclear.cli import (
     link_cmds,
     log_cmds,
     serve_cmd,
+    user_cmd,
 )
 from songclear.cli.state import State
 from songclear.errors import SongclearError
@@ -54,6 +55,7 @@ link_cmds.register(app)
 log_cmds.register(app)
 enforcement_cmds.register(app)
 serve_cmd.register(app)
+user_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,9 +14,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from songclear.domain.catalogue import LibraryTrack, TrackIdentity
 from songclear.domain.grants import DEFAULT_TZ, Grant, local_date
@@ -90,7 +91,9 @@ class ClearanceDecision:
         return f"{self.status.value}: " + "; ".join(r.message for r in self.reasons)
 
 
-def requirements(recording_isrc: str, ledger: Ledger) -> list[Requirement]:
+def requirements(recording_isrc: str, ledger: Ledger) -> tuple[Requirement, ...]:
+    """What must be licensed to clear the recording: its master from its owner and, where the registry knows its
+    work's publishers, the composition from each (cached per ledger; the same objects every time)."""
     known_by_isrc = ledger.derived.get("requirements")
     if known_by_isrc is None:
         known_by_isrc = ledger.derived["requirements"] = {}
@@ -104,7 +107,22 @@ def requirements(recording_isrc: str, ledger: Ledger) -> list[Requirement]:
                 for p in ledger.holders(Right.COMPOSITION, rec.work_id)
             ]
         known = known_by_isrc[recording_isrc] = tuple(reqs)
-    return list(known)
+    return known
+
+
+def subject_free_flags(platform: str, recording_isrc: str, ledger: Ledger) -> tuple[bool, ...]:
+    """``subject_free`` of each of ``requirements(recording_isrc)`` for ``platform``, cached per (platform,
+    recording) in the ledger's derived values: the audit and its timeline both ask, once per identity."""
+    key = ("subject-free", platform)
+    known_by_isrc = ledger.derived.get(key)
+    if known_by_isrc is None:
+        known_by_isrc = ledger.derived[key] = {}
+    known = known_by_isrc.get(recording_isrc)
+    if known is None:
+        known = known_by_isrc[recording_isrc] = tuple(
+            subject_free(platform, r, ledger) for r in requirements(recording_isrc, ledger)
+        )
+    return known
 
 
 def evaluate_chain(
@@ -156,17 +174,39 @@ def subject_free(platform: str, req: Requirement, ledger: Ledger) -> bool:
     return known
 
 
+class BestChain(NamedTuple):
+    """``_best_chain``'s answer: the best valid chain (None: none), the findings against the other candidates,
+    and the chain's grant ids and end (worked out once when the answer is memoised)."""
+
+    chain: list[Grant] | None
+    findings: tuple[Finding, ...]
+    ids: tuple[str, ...]
+    end: datetime | None
+
+
 def _best_chain(
-    platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None = None
-) -> tuple[list[Grant] | None, list[Finding]]:
-    if memo is not None and subject_free(platform, req, ledger):
+    platform: str,
+    req: Requirement,
+    query: ClearanceQuery,
+    ledger: Ledger,
+    memo: dict | None = None,
+    free: bool | None = None,
+) -> BestChain:
+    """The best valid chain for ``req`` and the findings against the others. ``free``: ``subject_free(platform,
+    req)`` when the caller knows it."""
+    if memo is not None and (free if free is not None else subject_free(platform, req, ledger)):
         key = ("best", platform, req.right, req.holder)
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = _evaluate_candidates(platform, req, query, ledger)
-        return hit[0], list(hit[1])
-    best, findings = _evaluate_candidates(platform, req, query, ledger, memo)
-    return best, list(findings)
+            hit = memo[key] = _answer(*_evaluate_candidates(platform, req, query, ledger))
+        return hit
+    return _answer(*_evaluate_candidates(platform, req, query, ledger, memo))
+
+
+def _answer(best: list[Grant] | None, findings: tuple[Finding, ...]) -> BestChain:
+    if best is None:
+        return BestChain(None, findings, (), None)
+    return BestChain(best, findings, tuple(g.id for g in best), chain_end(best))
 
 
 _CARRIES = Finding("", "")  # memo marker: the chain carries the requirement
@@ -274,6 +314,7 @@ def decide(
     failures: list[Finding] = []
     contested: list[Finding] = []
     reqs = requirements(rec.isrc, ledger)
+    free = subject_free_flags(track.platform, rec.isrc, ledger)
     for other in identity.contains:
         if other == rec.isrc:
             continue
@@ -283,13 +324,14 @@ def decide(
             )
             continue
         reqs += requirements(other, ledger)
-    for req in reqs:
-        best, findings = _best_chain(track.platform, req, query, ledger, memo)
-        if best is None:
-            failures.append(_root_cause(track.platform, req, findings, ledger))
+        free += subject_free_flags(track.platform, other, ledger)
+    for req, req_free in zip(reqs, free, strict=True):
+        best = _best_chain(track.platform, req, query, ledger, memo, req_free)
+        if best.chain is None:
+            failures.append(_root_cause(track.platform, req, best.findings, ledger))
             continue
-        chains.append(Chain(req.right, req.subject, tuple(g.id for g in best), chain_end(best)))
-        contested += conflicts(best, req, query, ledger, memo)
+        chains.append(Chain(req.right, req.subject, best.ids, best.end))
+        contested += conflicts(best.chain, req, query, ledger, memo)
 
     if failures:
         return _uncleared(
@@ -317,13 +359,13 @@ def requirement_outcome(
     platform: str, req: Requirement, query: ClearanceQuery, ledger: Ledger, memo: dict | None = None
 ) -> tuple[bool, bool, datetime | None]:
     """What ``decide`` learns from one requirement: (no valid chain, its best chain is contested, its end)."""
-    best, _ = _best_chain(platform, req, query, ledger, memo)
-    if best is None:
+    best = _best_chain(platform, req, query, ledger, memo)
+    if best.chain is None:
         return True, False, None
-    return False, bool(conflicts(best, req, query, ledger, memo)), chain_end(best)
+    return False, bool(conflicts(best.chain, req, query, ledger, memo)), best.end
 
 
-def _root_cause(platform: str, req: Requirement, findings: list[Finding], ledger: Ledger) -> Finding:
+def _root_cause(platform: str, req: Requirement, findings: Sequence[Finding], ledger: Ledger) -> Finding:
     if findings:
         return findings[0] if len(findings) == 1 else _first_by_grant(findings)
     holder = f" from {ledger.party_name(req.holder)}" if req.holder else ""
@@ -333,7 +375,7 @@ def _root_cause(platform: str, req: Requirement, findings: list[Finding], ledger
     )
 
 
-def _first_by_grant(findings: list[Finding]) -> Finding:
+def _first_by_grant(findings: Sequence[Finding]) -> Finding:
     # Several candidate grants failed: report them together, in a stable order.
     ordered = sorted(findings, key=lambda f: (f.grant_id or "", f.code))
     return Finding(

@@ -1,9 +1,32 @@
-"""The dashboard: server-rendered pages (Jinja2) over the same app layer the API uses."""
+"""The dashboard: server-rendered pages (Jinja2) over the same app layer the API uses (docs/dashboard.md).
+
+Every page is under ``/ui``; the API's routes are untouched (they read only the Authorization header, never the
+session cookie, so the cookie opens nothing in the API and the API needs no CSRF check).
+"""
 
 from __future__ import annotations
 
+from importlib import resources
+
 from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
 
 
 def install(app: FastAPI) -> None:
     """Add the dashboard's routes, templates and static files to the API app (see docs/dashboard.md)."""
+    from songclear.web import claim_pages, home_pages, platform_pages, session, track_pages
+    from songclear.web.render import PREFIX
+
+    for module in (session, home_pages, platform_pages, claim_pages, track_pages):
+        app.include_router(module.router)
+    app.include_router(home_pages.root)
+    static = resources.files("songclear.web") / "static"
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=str(static)), name="dashboard-static")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session.secret_key(),
+        session_cookie=session.SESSION_COOKIE,
+        max_age=session.SESSION_MAX_AGE,
+        same_site="lax",  # a cross-site POST carries no cookie; the CSRF token covers the rest
+    )

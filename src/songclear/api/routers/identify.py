@@ -1,16 +1,16 @@
-"""Identify an uploaded clip against the fingerprint index (decoded and searched in a worker thread)."""
+"""Identify an uploaded clip against the fingerprint index. A sync endpoint: FastAPI runs it in a worker thread,
+so decoding and fingerprinting never block the event loop."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, File, Request, UploadFile
 
 from songclear.api.auth import ADMIN, PLATFORM, RIGHTS_HOLDER, Caller, Principal, require
 from songclear.api.state import ApiState, state
-from songclear.api.uploads import UPLOAD_BODY, Upload, read_upload
+from songclear.api.uploads import Upload, read_upload
 from songclear.errors import AudioError
 from songclear.store.repository import LedgerRepository
 
@@ -18,16 +18,17 @@ router = APIRouter(tags=["audio"])
 
 
 @router.post(
-    "/identify",
-    summary="Which registered recordings an audio clip contains (rate-limited per token)",
-    openapi_extra=UPLOAD_BODY,
+    "/identify", summary="Which registered recordings an audio clip contains (rate-limited per token)"
 )
-async def identify(request: Request, who: Principal = Caller) -> dict:
+def identify(
+    request: Request,
+    file: UploadFile = File(..., description="An audio clip: mp3, m4a/aac, ogg, opus, flac, wav."),
+    who: Principal = Caller,
+) -> dict:
     require(who, ADMIN, PLATFORM, RIGHTS_HOLDER)  # the regulator reads; it does not upload
     st = state(request)
-    st.identify_limiter.hit(who.token_id or (request.client.host if request.client else "anonymous"))
-    upload = await read_upload(request, st.limits.max_upload_bytes)
-    return await run_in_threadpool(_identify, st, upload)
+    st.identify_limiter.hit(who.token_id or who.actor)
+    return _identify(st, read_upload(file))
 
 
 def _identify(st: ApiState, upload: Upload) -> dict:

@@ -1,23 +1,31 @@
-"""The ledger: parties, recordings, grants, and importing a file into it."""
+"""The ledger: parties, recordings, works, grants, and the files imported into it."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import json
 
-from fastapi import APIRouter, Query, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
+from sqlalchemy import func, select
 
-from songclear.api.auth import ADMIN, Caller, Principal, own_party, require
+from songclear.api.auth import (
+    ADMIN,
+    PLATFORM,
+    REGULATOR,
+    RIGHTS_HOLDER,
+    Caller,
+    Principal,
+    own_party,
+    require,
+)
 from songclear.api.pages import Paged, Window
-from songclear.api.records import grant_view, party_view, recording_view
-from songclear.api.state import ApiState, state
-from songclear.api.uploads import UPLOAD_BODY, Upload, read_upload
-from songclear.errors import ImportError_, InputError
+from songclear.api.records import grant_view, party_view, recording_view, work_view
+from songclear.api.state import state
+from songclear.api.uploads import read_upload
+from songclear.api.work import import_upload, party_mapping
+from songclear.errors import Forbidden, NotFound
 from songclear.store.repository import LedgerRepository
 
 router = APIRouter(tags=["ledger"])
-TABLE_SUFFIXES = (".csv", ".json")
 
 
 def _ledger(request: Request):
@@ -39,12 +47,50 @@ def list_recordings(
     window: Window = Paged,
     owner: str | None = Query(None, description="Only recordings this party owns."),
 ) -> dict:
-    if who.role == "rights_holder":  # a platform reads the registry to know what it streams
+    if who.role == RIGHTS_HOLDER:  # a platform reads the registry to know what it streams
         owner = own_party(who, owner, "recordings")
     recordings = sorted(_ledger(request).recordings.values(), key=lambda r: r.isrc)
     if owner is not None:
         recordings = [r for r in recordings if r.owner == owner]
     return window.of([recording_view(r) for r in recordings])
+
+
+@router.get("/recordings/{isrc}", summary="One registered recording (a rights holder: one it owns)")
+def get_recording(request: Request, isrc: str = Path(..., description="The ISRC."), who: Principal = Caller):
+    with state(request).db.session() as session:
+        recording = LedgerRepository(session).get_recording(isrc)
+    if who.role == RIGHTS_HOLDER and recording.owner != who.party:
+        raise Forbidden(f"recording {recording.isrc} is not {who.party}'s")
+    return recording_view(recording)
+
+
+def _own_works(ledger, party: str) -> set[str]:
+    """A rights holder's works: those it publishes, and those its recordings record."""
+    published = {w.id for w in ledger.works.values() if party in w.publishers}
+    return published | {r.work_id for r in ledger.recordings.values() if r.owner == party and r.work_id}
+
+
+@router.get("/works", summary="Registered works (a rights holder sees those it publishes or records)")
+def list_works(request: Request, who: Principal = Caller, window: Window = Paged) -> dict:
+    ledger = _ledger(request)
+    works = sorted(ledger.works.values(), key=lambda w: w.id)
+    if who.role == RIGHTS_HOLDER:
+        own = _own_works(ledger, who.party)
+        works = [w for w in works if w.id in own]
+    return window.of([work_view(w) for w in works])
+
+
+@router.get("/works/{work_id}", summary="One registered work (a rights holder: one it publishes or records)")
+def get_work(
+    request: Request, work_id: str = Path(..., description="The work's id."), who: Principal = Caller
+):
+    ledger = _ledger(request)
+    work = ledger.works.get(work_id)
+    if work is None:
+        raise NotFound(f"no work {work_id!r}")
+    if who.role == RIGHTS_HOLDER and work_id not in _own_works(ledger, who.party):
+        raise Forbidden(f"work {work_id} is neither published nor recorded by {who.party}")
+    return work_view(work)
 
 
 @router.get("/grants", summary="Grants (a rights holder sees those it gave, a platform those it holds)")
@@ -55,9 +101,9 @@ def list_grants(
     licensor: str | None = Query(None, description="Only grants this party gave."),
     licensee: str | None = Query(None, description="Only grants this party holds."),
 ) -> dict:
-    if who.role == "rights_holder":
+    if who.role == RIGHTS_HOLDER:
         licensor = own_party(who, licensor, "grants (as licensor)")
-    elif who.role == "platform":
+    elif who.role == PLATFORM:
         licensee = own_party(who, licensee, "grants (as licensee)")
     grants = sorted(_ledger(request).grants.values(), key=lambda g: g.id)
     grants = [
@@ -68,45 +114,50 @@ def list_grants(
     return window.of([grant_view(g) for g in grants])
 
 
-@router.post(
-    "/imports",
-    summary="Import a CSV/JSON table or a DDEX ERN message (one transaction; admin only)",
-    openapi_extra=UPLOAD_BODY,
+@router.get(
+    "/grants/{grant_id}", summary="One grant (a rights holder: one it gave; a platform: one it holds)"
 )
-async def post_import(
+def get_grant(
+    request: Request, grant_id: str = Path(..., description="The grant's id."), who: Principal = Caller
+):
+    with state(request).db.session() as session:
+        grant = LedgerRepository(session).get_grant(grant_id)
+    side = {RIGHTS_HOLDER: grant.licensor, PLATFORM: grant.licensee}.get(who.role)
+    if side is not None and side != who.party:
+        raise Forbidden(f"grant {grant_id} is not {who.party}'s")
+    return grant_view(grant)
+
+
+@router.get("/imports", summary="The files imported into the ledger, newest first (admin, regulator)")
+def list_imports(request: Request, who: Principal = Caller, window: Window = Paged) -> dict:
+    from songclear.store.tables import imports
+
+    require(who, ADMIN, REGULATOR)
+    with state(request).db.session() as session:
+        total = session.execute(select(func.count()).select_from(imports)).scalar_one()
+        rows = session.execute(
+            select(imports).order_by(imports.c.id.desc()).limit(window.limit).offset(window.offset)
+        ).all()
+    return window.answer(
+        [
+            {"source": r.source, "sha256": r.sha256, "kind": r.kind, "recorded_at": r.recorded_at.isoformat(),
+             "counts": json.loads(r.counts or "{}")}
+            for r in rows
+        ],
+        total,
+    )  # fmt: skip
+
+
+@router.post(
+    "/imports", summary="Import a CSV/JSON table or a DDEX ERN message now (one transaction; admin only)"
+)
+def post_import(
     request: Request,
+    file: UploadFile = File(..., description="A .csv or .json table, or a .xml DDEX ERN message."),
     who: Principal = Caller,
     kind: str | None = Query(None, description="Table kind (default: from the header); not for DDEX."),
     party: list[str] = Query([], description="DDEX: map a DDEX party id to a ledger party id, DPID=party."),
 ) -> dict:
     require(who, ADMIN)
     st = state(request)
-    upload = await read_upload(request, st.limits.max_upload_bytes)
-    mapping = {}
-    for item in party:
-        if "=" not in item:
-            raise InputError(f"party expects DPID=party, got {item!r}")
-        k, v = item.split("=", 1)
-        mapping[k.strip()] = v.strip()
-    return await run_in_threadpool(_import, st, upload, kind, mapping, who.actor)
-
-
-def _import(st: ApiState, upload: Upload, kind: str | None, mapping: dict, actor: str) -> dict:
-    from songclear.app.imports import import_ddex, import_table
-    from songclear.app.views import import_view
-
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in (*TABLE_SUFFIXES, ".xml"):
-        raise InputError(f"{upload.name}: send a .csv or .json table or a .xml DDEX message")
-    with tempfile.TemporaryDirectory(prefix="songclear-import-") as folder:
-        path = Path(folder) / upload.name  # the client's name, so the ledger and the errors name its file
-        path.write_bytes(upload.data)
-        try:
-            if suffix == ".xml":
-                outcome = import_ddex(st.db, path, recorded_at=st.clock(), party_ids=mapping, actor=actor)
-            else:
-                outcome = import_table(st.db, path, kind=kind, recorded_at=st.clock(), actor=actor)
-        except ImportError_ as e:  # name the uploaded file, not the temporary copy
-            raise type(e)(e.detail.replace(folder + "/", ""), source=upload.name, location=e.location) from e
-    outcome.source = upload.name
-    return import_view([outcome])
+    return import_upload(st.db, read_upload(file), kind, party_mapping(party), st.clock(), who.actor)

@@ -1,8 +1,10 @@
-"""A platform's library: its tracks, its audit at a date, one track's decision explained."""
+"""A platform's library: its tracks, its audit at a date, one track's decision explained, its scan status, its
+exposure."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from itertools import islice
 
 from fastapi import APIRouter, Path, Query, Request
@@ -110,3 +112,67 @@ def explain(
             raise Forbidden(f"track {platform}/{track_id} is not identified as a recording of {who.party}")
         matches = [m for m in matches if m.isrc in owned]
     return decision_view(decision, track, ledger) | {"matches": [match_view(m) for m in matches]}
+
+
+@router.get("/scan", summary="Library scan status: tracks with audio, scanned, matched, errors, the last run")
+def scan_status(request: Request, platform: str = PLATFORM, who: Principal = Caller) -> dict:
+    from sqlalchemy import func, select
+
+    from songclear.jobs.scan import index_version
+    from songclear.store.matches import AudioMatchRepository
+    from songclear.store.tables import scanned_tracks as scanned
+
+    require_platform(who, platform)
+    st = state(request)
+    version = index_version(st.index_path) if (st.index_path / "manifest.json").exists() else None
+    with st.db.session() as session:
+        repo = LedgerRepository(session)
+        _known_platform(repo, platform)
+        tracks = with_audio = 0
+        for t in repo.iter_tracks(platform):
+            tracks += 1
+            with_audio += bool(t.audio_path)
+        counts = AudioMatchRepository(session).scan_counts(platform, version) if version else {}
+        last = session.execute(select(func.max(scanned.c.recorded_at)).where(scanned.c.platform == platform))
+        last_run = last.scalar()
+    return {
+        "platform": platform,
+        "index_version": version,
+        "tracks": tracks,
+        "with_audio": with_audio,
+        "scanned": sum(counts.values()),
+        "matched": counts.get("matched", 0),
+        "no_match": counts.get("no_match", 0),
+        "errors": counts.get("error", 0),
+        "last_run": _utc(last_run).isoformat() if last_run else None,
+    }
+
+
+@router.get("/exposure", summary="Exposure: days live while uncleared times plays (or days) times a rate")
+def exposure(
+    request: Request,
+    platform: str = PLATFORM,
+    who: Principal = Caller,
+    window: Window = Paged,
+    start: date = Query(..., alias="from", description="First day (YYYY-MM-DD)."),
+    end: date = Query(..., alias="to", description="Day after the last (exclusive)."),
+    rate_per_play: Decimal = Query(Decimal("0.01"), description="Amount per estimated play."),
+    rate_per_day: Decimal = Query(Decimal("1.00"), description="Amount per day when plays are unknown."),
+    step_days: int = Query(1, ge=1, description="Decide every N days (each holds until the next)."),
+    territory: str = TERRITORY,
+    use: str = USE,
+) -> dict:
+    """As ``songclear exposure --json``, with ``tracks`` a page."""
+    from songclear.app.exposure import exposure_report
+    from songclear.domain.enforcement.exposure import Rates
+
+    require_platform(who, platform)
+    report = exposure_report(
+        state(request).db, platform=platform, start=start, end=end, step_days=step_days, territory=territory,
+        use=use, rates=Rates(per_play=rate_per_play, per_day=rate_per_day),
+    )  # fmt: skip
+    return {
+        "platform": platform, "from": report.start.isoformat(), "to": report.end.isoformat(),
+        "total": str(report.total), "by_platform": {k: str(v) for k, v in report.by_platform.items()},
+        "by_licensor": {k: str(v) for k, v in report.by_licensor.items()}, "tracks": window.of(report.rows()),
+    }  # fmt: skip

@@ -1,10 +1,13 @@
-"""The service itself: health, and the audit log's verification."""
+"""The service itself: health, and the audit log (its entries, its verification)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Query, Request
 
 from songclear.api.auth import ADMIN, REGULATOR, Caller, Principal, require
+from songclear.api.pages import Paged, Window
 from songclear.api.state import state
 from songclear.errors import StorageError
 
@@ -37,3 +40,49 @@ def log_verify(request: Request, who: Principal = Caller) -> dict:
         "ok": not problems,
         "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message} for p in problems],
     }
+
+
+@router.get("/log", summary="The audit log, newest first, filtered by action and time (admin, regulator)")
+def log_entries(
+    request: Request,
+    who: Principal = Caller,
+    window: Window = Paged,
+    kind: str | None = Query(
+        None, description="Only entries of this action, e.g. takedown, import, claim-received."
+    ),
+    since: datetime | None = Query(
+        None, description="Only entries at or after this instant (ISO; UTC if naive)."
+    ),
+    subject: str | None = Query(
+        None, description="Only entries about this subject (a track, a claim, a plan)."
+    ),
+) -> dict:
+    """Each entry as ``songclear log show --json`` prints it."""
+    from sqlalchemy import func, select
+
+    from songclear.domain.enforcement.auditlog import LogEntry
+    from songclear.store.tables import audit_log as T
+
+    require(who, ADMIN, REGULATOR)
+    where = []
+    if kind is not None:
+        where.append(T.c.action == kind)
+    if since is not None:
+        where.append(T.c.at >= (since if since.tzinfo else since.replace(tzinfo=UTC)))
+    if subject is not None:
+        where.append(T.c.subject == subject)
+    with state(request).db.session() as session:
+        total = session.execute(select(func.count()).select_from(T).where(*where)).scalar_one()
+        q = select(T).where(*where).order_by(T.c.seq.desc()).limit(window.limit).offset(window.offset)
+        entries = [
+            LogEntry(r.seq, r.at, r.actor, r.action, r.subject, r.payload, r.prev_hash, r.hash)
+            for r in session.execute(q)
+        ]
+    return window.answer(
+        [
+            {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject,
+             "payload": e.data(), "hash": e.hash}
+            for e in entries
+        ],
+        total,
+    )  # fmt: skip

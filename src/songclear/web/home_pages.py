@@ -1,0 +1,101 @@
+"""The home page, the review queue of uncertain metadata links, and the audit log with its verification."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from songclear.api.auth import ADMIN, REGULATOR, require
+from songclear.api.state import state
+from songclear.errors import InputError
+from songclear.store.repository import LedgerRepository
+from songclear.web.access import may_act_for_platform, may_read_platform, visible_platforms
+from songclear.web.render import PREFIX, PageRoute, page, redirect
+from songclear.web.session import Viewer, Viewing, Writing
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+root = APIRouter(include_in_schema=False)
+LOG_LIMIT = 200
+
+
+@root.get("/")
+def to_dashboard():
+    return RedirectResponse(f"{PREFIX}/", status_code=307)
+
+
+@router.get("/")
+def home(request: Request, who: Viewer = Viewing):
+    with state(request).db.session() as session:
+        repo = LedgerRepository(session)
+        platforms = visible_platforms(who, repo.platforms())
+        names = {p: repo.load_ledger().party_name(p) for p in platforms} if platforms else {}
+    return page(request, "home.html.j2", platforms=platforms, names=names)
+
+
+@router.get("/platforms/{platform}/review")
+def review_queue(request: Request, platform: str, who: Viewer = Viewing):
+    """Tracks whose metadata link is uncertain ('review'), those not yet decided first."""
+    from songclear.store.links import LinkRepository
+
+    may_read_platform(who, platform)
+    with state(request).db.session() as session:
+        links = LinkRepository(session)
+        current = links.current(platform)
+        decided = links.decisions(platform)
+        titles = {t.track_id: t for t in LedgerRepository(session).iter_tracks(platform)}
+        recordings = LedgerRepository(session).load_ledger().recordings
+    rows = []
+    for (_, track_id), s in sorted(current.items()):
+        history = decided.get((platform, track_id), [])
+        candidate = s.link.isrc or s.link.work_id
+        verdict = next((d for d in reversed(history) if d.candidate == candidate), None)
+        if s.link.outcome != "review" and verdict is None:
+            continue
+        rows.append(
+            {
+                "track_id": track_id, "track": titles.get(track_id), "link": s.as_dict(), "verdict": verdict,
+                "title": recordings[s.link.isrc].title if s.link.isrc in recordings else None,
+            }
+        )  # fmt: skip
+    rows.sort(key=lambda r: (r["verdict"] is not None, r["track_id"]))
+    return page(request, "review.html.j2", platform=platform, rows=rows)
+
+
+@router.post("/platforms/{platform}/review/{track_id}")
+def review_decide(
+    request: Request,
+    platform: str,
+    track_id: str,
+    decision: str = Form(...),
+    note: str = Form(""),
+    who: Viewer = Writing,
+):
+    from songclear.app.linking import decide_review
+
+    may_act_for_platform(who, platform)
+    if decision not in ("accept", "reject"):
+        raise InputError(f"a review decision is 'accept' or 'reject', not {decision!r}")
+    st = state(request)
+    v = decide_review(st.db, platform, track_id, decision, actor=who.actor, note=note, at=st.clock())
+    return redirect(
+        request,
+        f"{PREFIX}/platforms/{platform}/review",
+        f"{platform}/{track_id}: {v.decision}ed {v.candidate}.",
+    )
+
+
+@router.get("/log")
+def audit_log(request: Request, verify: str | None = None, who: Viewer = Viewing):
+    """The newest entries of the audit log; with ``verify``, the whole hash chain recomputed."""
+    from songclear.store.auditlog import AuditLog
+
+    require(who.principal, ADMIN, REGULATOR)  # as GET /log/verify: the log spans every platform
+    with state(request).db.session() as session:
+        log = AuditLog(session)
+        entries = list(log.entries())
+        checked = log.verify() if verify else None
+    head = entries[-1].hash if entries else None
+    return page(
+        request, "log.html.j2", entries=list(reversed(entries[-LOG_LIMIT:])), total=len(entries), head=head,
+        checked=checked, limit=LOG_LIMIT,
+    )  # fmt: skip

@@ -1,0 +1,155 @@
+"""Who is looking at the dashboard: the login, the signed session cookie, and CSRF tokens on every form.
+
+A logged-in user is the same ``Principal`` (api/auth.py) as an API token with the user's role and party, so every
+page applies the API's role rules. Without a login, only a server in demo mode lets a visitor read (as the API's
+demo visitor does), and nobody writes.
+
+The session is Starlette's signed cookie (itsdangerous): it holds the username and the CSRF token, nothing
+secret. The signing key is ``SONGCLEAR_SECRET_KEY``, or a random one per server start (sessions then end when the
+server restarts; the server log says so). Each request re-reads the user, so disabling a user ends its sessions.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Form, Request
+
+from songclear.api.auth import DEMO_VISITOR, REGULATOR, Principal
+from songclear.api.state import state
+from songclear.errors import Forbidden, Unauthorized
+from songclear.store.users import UserRepository
+from songclear.web.render import PREFIX, PageRoute, page, redirect
+
+SECRET_ENV = "SONGCLEAR_SECRET_KEY"
+SESSION_COOKIE = "songclear_session"
+SESSION_MAX_AGE = 8 * 3600  # a working day
+log = logging.getLogger("songclear.web")
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+
+
+def secret_key() -> str:
+    key = os.environ.get(SECRET_ENV)
+    if key:
+        return key
+    log.warning(
+        "dashboard: %s is not set; sessions are signed with a key generated for this server start "
+        "(everyone is logged out when it restarts)",
+        SECRET_ENV,
+    )
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    principal: Principal
+    username: str | None  # None: a demo visitor, not logged in
+    csrf: str
+
+    @property
+    def actor(self) -> str:
+        """Who acts, for the audit log."""
+        return f"dashboard:{self.username}"
+
+    @property
+    def role(self) -> str:
+        return self.principal.role
+
+    @property
+    def party(self) -> str | None:
+        return self.principal.party
+
+    @property
+    def may_write(self) -> bool:
+        return self.username is not None and self.role != REGULATOR
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(24)
+    return token
+
+
+def viewer(request: Request) -> Viewer:
+    """The logged-in user (or, in demo mode, a read-only visitor); otherwise Unauthorized (a redirect to login)."""
+    username = request.session.get("user")
+    if username:
+        with state(request).db.session() as session:
+            user = UserRepository(session).get(username)
+        if user is not None:
+            v = Viewer(Principal(user.role, user.party), user.username, csrf_token(request))
+            request.state.viewer = v
+            return v
+        request.session.clear()  # disabled since it logged in
+    if state(request).demo:
+        v = Viewer(DEMO_VISITOR, None, csrf_token(request))
+        request.state.viewer = v
+        return v
+    raise Unauthorized("log in to use the dashboard")
+
+
+def writer(request: Request, csrf: str = Form("")) -> Viewer:
+    """A POST from a form: a logged-in user, and the form's CSRF token matches the session's."""
+    v = viewer(request)
+    expected = request.session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
+        raise Forbidden(
+            "this form is stale or was not sent from the dashboard (CSRF check failed): reload it"
+        )
+    if v.username is None:
+        raise Unauthorized("log in to change anything: the demo lets visitors read only")
+    return v
+
+
+Viewing = Depends(viewer)
+Writing = Depends(writer)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path inside the dashboard: never an open redirect to another site."""
+    if target and target.startswith(PREFIX + "/") and not target.startswith("//"):
+        return target
+    return PREFIX + "/"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None):
+    request.state.viewer = None
+    return page(request, "login.html.j2", csrf=csrf_token(request), next=_safe_next(next), error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    csrf: str = Form(""),
+    next: str = Form(PREFIX + "/"),
+):
+    request.state.viewer = None
+    expected = request.session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
+        raise Forbidden("the login form is stale (CSRF check failed): reload it")
+    with state(request).db.session() as session:
+        user = UserRepository(session).authenticate(username, password)
+    if user is None:
+        return page(
+            request, "login.html.j2", http_status=401, csrf=expected, next=_safe_next(next),
+            error="Unknown user, wrong password, or a disabled user.",
+        )  # fmt: skip
+    request.session.clear()
+    request.session.update({"user": user.username, "csrf": secrets.token_urlsafe(24)})
+    return redirect(request, _safe_next(next), f"Logged in as {user.username}.")
+
+
+@router.post("/logout")
+def logout(request: Request, who: Viewer = Viewing, csrf: str = Form("")):
+    if not hmac.compare_digest(csrf.encode(), (request.session.get("csrf") or "").encode()):
+        raise Forbidden("this form is stale (CSRF check failed): reload it")
+    request.session.clear()
+    return redirect(request, f"{PREFIX}/login", "Logged out.")

@@ -313,7 +313,7 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
             )
             changes = diff({d.track: d for d in decisions}, {d.track: d for d in now})
         timeline = (
-            finish_timeline(moving(), groups, lambda key, _t: decided[index[key]].status, ledger, query, days)
+            finish_timeline(moving(), groups, [d.status for d in decided], ledger, query, days)
             if days
             else []
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -328,17 +328,21 @@ class _DayStatuses:
 def finish_timeline(
     moving: MovingTimeline,
     groups: dict[tuple, list],
-    status_at_audit: Callable[[tuple, LibraryTrack], Status],
+    audit_statuses: Sequence[Status],
     ledger: Ledger,
     query: ClearanceQuery,
     days: list[date],
 ) -> list[TimelinePoint]:
-    """Add the identities that do not move (the audit day's status, as the notices tolerate it) to ``moving``."""
+    """Add the identities that do not move (the audit day's status, as the notices tolerate it) to ``moving``.
+    ``audit_statuses``: each group's status at the audit instant, in the order of ``groups``."""
     instants = [start_of_day(d, DEFAULT_TZ) for d in days]
     steady: Counter = Counter()  # (platform, audit-day status) -> tracks
-    for index, (key, (n, track)) in enumerate(groups.items()):
-        if index not in moving.moving:
-            steady[key[0], status_at_audit(key, track)] += n
+    moved = moving.moving
+    for index, ((platform, _identity), (n, _track)), status in zip(
+        range(len(groups)), groups.items(), audit_statuses, strict=True
+    ):
+        if index not in moved:
+            steady[platform, status] += n
     counts = [Counter(c) for c in moving.counts]
     tolerated: dict[str, list[bool]] = {}
     for (platform, first), n in steady.items():
@@ -362,10 +366,7 @@ def status_timeline(
         return []
     groups = group_identities(tracks, resolve)
     memo: dict = {}
-
-    def at_audit(key: tuple, track: LibraryTrack) -> Status:
-        return decide(track, key[1], ledger, query, memo=memo).status
-
+    at_audit = [decide(track, key[1], ledger, query, memo=memo).status for key, (_n, track) in groups.items()]
     return finish_timeline(
         moving_timeline(groups, ledger, query, days), groups, at_audit, ledger, query, days
     )

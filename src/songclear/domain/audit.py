@@ -7,12 +7,14 @@ and the difference between two sets of decisions (two dates, or 'as known then' 
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from songclear.domain.clearance import ClearanceDecision, Status
+from songclear.domain.grants import DEFAULT_TZ, local_date, start_of_day
 
 # What a stop notice removes: what no valid chain clears.
 REMOVED_BY_NOTICE = frozenset({Status.UNCLEARED, Status.BUFFER})
@@ -53,21 +55,39 @@ class AuditSummary:
         }
 
 
+_LICENSED = frozenset(s for s in Status if s.has_licence)
+
+
 def summarise(decisions: Iterable[ClearanceDecision], *, lapsing_limit: int = 20) -> AuditSummary:
-    summary = AuditSummary()
-    lapses: list[Lapse] = []
-    for d in decisions:
-        summary.total += 1
-        summary.counts[d.status] += 1
-        summary.by_licensor.setdefault(d.licensor or "unknown", Counter())[d.status] += 1
-        if d.status in REMOVED_BY_NOTICE:
-            summary.takedown.append(d.track)
-        if d.status.has_licence and d.last_day is not None:
-            lapses.append(Lapse(d.track, d.recording, d.last_day))
-    lapses.sort(key=lambda lp: (lp.last_day, lp.track))
-    summary.lapsing = lapses[:lapsing_limit]
-    summary.takedown.sort()
+    decisions = decisions if isinstance(decisions, list) else list(decisions)
+    summary = AuditSummary(total=len(decisions))
+    # One C-level count of (licensor, status) pairs instead of three dict updates per decision.
+    for (licensor, status), n in Counter((d.licensor, d.status) for d in decisions).items():
+        summary.counts[status] += n
+        summary.by_licensor.setdefault(licensor or "unknown", Counter())[status] += n
+    removed = REMOVED_BY_NOTICE
+    summary.takedown = sorted(d.track for d in decisions if d.status in removed)
+    summary.lapsing = _soonest_lapses(
+        [(end, d) for d in decisions if d.status in _LICENSED and (end := d.cleared_until) is not None],
+        lapsing_limit,
+    )
     return summary
+
+
+def _soonest_lapses(ending: list[tuple[datetime, ClearanceDecision]], limit: int) -> list[Lapse]:
+    """The ``limit`` decisions whose chains lapse first, by (last day, track). Only those ending no later than
+    the limit-th earliest end's last day can qualify: the others' last days are later, so they are not turned
+    into Lapses and sorted."""
+    if limit <= 0 or not ending:
+        return []
+    if len(ending) > limit:
+        kth = heapq.nsmallest(limit, (end for end, _d in ending))[-1]
+        last = local_date(kth - timedelta(microseconds=1), DEFAULT_TZ)
+        bound = start_of_day(last + timedelta(days=1), DEFAULT_TZ)  # an end after this has a later last day
+        ending = [(end, d) for end, d in ending if end <= bound]
+    lapses = [Lapse(d.track, d.recording, d.last_day) for _end, d in ending]
+    lapses.sort(key=lambda lp: (lp.last_day, lp.track))
+    return lapses[:limit]
 
 
 @dataclass(frozen=True, slots=True)

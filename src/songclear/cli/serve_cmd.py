@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import typer
 
@@ -24,25 +26,90 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
     demo: bool = typer.Option(
-        False, "--demo", help="Let requests without a token read (never write): demo only."
+        False,
+        "--demo",
+        help="Demo mode: requests without a token or login may read (never write). Without --db: serve the demo "
+        "world in --demo-dir, built there first when missing.",
+    ),
+    demo_dir: Path = typer.Option(
+        Path("demo-out"), "--demo-dir", help="With --demo and no --db: the demo world's folder."
+    ),
+    demo_audio: bool = typer.Option(
+        True, "--demo-audio/--no-demo-audio", help="Build the demo world with its audio and scans."
     ),
     json_: bool = typer.Option(
         False, "--json", help="Print the address served as one JSON line, then serve."
     ),
 ) -> None:
-    """Serve the REST API (docs/api.md) until interrupted."""
+    """Serve the REST API (docs/api.md) and the dashboard (docs/dashboard.md) until interrupted."""
     import uvicorn
 
     from songclear.api import create_app
 
-    app = create_app(ctx.obj.db_url, index_path=ctx.obj.index_path(), demo=demo)
+    db_url, index_path, users = ctx.obj.db_url, ctx.obj.index_path(), []
+    if demo and ctx.parent.params.get("db") is None:  # no --db, no SONGCLEAR_DB: the demo world
+        db_url = f"sqlite:///{demo_dir / 'songclear.db'}"
+        index_path = demo_dir / "fingerprints"
+        users = _demo_world(db_url, demo_dir, index_path, audio=demo_audio, quiet=json_)
+    app = create_app(db_url, index_path=index_path, demo=demo)
     url = f"http://{host}:{port}"
     if json_:
-        emit_json({"url": url, "db": app.state.songclear.db.url, "demo": demo})
+        emit_json(
+            {
+                "url": url, "db": app.state.songclear.db.url, "demo": demo, "dashboard": f"{url}/ui/",
+                "demo_users": [u.as_dict() for u in users], "demo_password": DEMO_PASSWORD if users else None,
+            }
+        )  # fmt: skip
     else:
         console.print(f"serving {url} (OpenAPI: {url}/docs){' in demo mode' if demo else ''}")
+        console.print(f"dashboard: {url}/ui/")
+        if users:
+            names = ", ".join(f"{u.username} ({u.role}{' ' + u.party if u.party else ''})" for u in users)
+            console.print(f"demo logins, password {DEMO_PASSWORD!r}: {names}")
     sys.stdout.flush()
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+# The demo world's dashboard users: one per role, all with the same published password. Demo data only.
+DEMO_PASSWORD = "demo-password"
+DEMO_USERS = (
+    ("admin", "admin", None),
+    ("regulator", "regulator", None),
+    ("qq", "platform", "qq"),
+    ("netease", "platform", "netease"),
+    ("kuwo", "platform", "kuwo"),
+    ("jade", "rights_holder", "L-JADE"),
+)
+
+
+def _demo_world(db_url: str, folder: Path, index_path: Path, *, audio: bool, quiet: bool) -> list:
+    """The demo world as ``songclear demo`` builds it (ledger, audio and scans, links, the enforcement chapter),
+    unless the folder holds it already; and the demo's users. Returns the users."""
+    from songclear.app.demo import link_demo, load_demo, load_demo_audio
+    from songclear.app.demo_enforcement import play_enforcement
+    from songclear.store.database import Database
+    from songclear.store.users import UserRepository
+
+    fresh = not (folder / "songclear.db").exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    with Database.open(db_url) as db:
+        if fresh:
+            if not quiet:
+                console.print(f"building the demo world in {folder} (once) ...")
+            load_demo(db)
+            if audio:
+                load_demo_audio(db, folder, index_path)
+            link_demo(db)
+            play_enforcement(db, folder)
+        with db.session() as session:
+            repo = UserRepository(session)
+            for name, role, party in DEMO_USERS:
+                if repo.get(name) is None and not any(u.username == name for u in repo.all()):
+                    repo.create(
+                        username=name, password=DEMO_PASSWORD, role=role, party=party,
+                        now=datetime.now(UTC), actor="songclear serve --demo",
+                    )  # fmt: skip
+            return [u for u in repo.all() if u.username in {n for n, _, _ in DEMO_USERS}]
 
 
 @token_app.command("create")

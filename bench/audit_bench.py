@@ -75,7 +75,7 @@ def _audit_child(url: str, timeline: bool, day: date) -> dict:
     }
 
 
-def _figures_of(run) -> dict:
+def _figures_of(run, _repo) -> dict:
     """What a worker sends back for one platform: counts, not decisions."""
     return {
         "counts": {s.value: n for s, n in run.summary.counts.items()},

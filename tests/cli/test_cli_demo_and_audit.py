@@ -85,6 +85,33 @@ def test_audit_json_csv_and_html(demo, db_url, tmp_path, capsys):
     assert "<svg" in html_path.read_text(encoding="utf-8")
 
 
+def test_audit_all_platforms_matches_each_platform_audit(demo, db_url, tmp_path, capsys):
+    r = songclear(
+        capsys, "--db", db_url, "audit", "--all-platforms", "--at", "2015-08-15",
+        "--html", tmp_path / "html", "--csv", tmp_path / "csv", "--json",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    payload = r.json()
+    platforms = [p["platform"] for p in payload["platforms"]]
+    assert sorted(platforms) == ["kuwo", "netease", "qq"]
+    for p in payload["platforms"]:
+        one = songclear(
+            capsys, "--db", db_url, "audit", "--platform", p["platform"], "--at", "2015-08-15", "--json"
+        )
+        assert p["summary"] == one.json()["summary"], p["platform"]
+        assert p["timeline"] == one.json()["timeline"], p["platform"]
+        assert (tmp_path / "html" / f"{p['platform']}.html").stat().st_size > 0
+        assert (tmp_path / "csv" / f"{p['platform']}.csv").stat().st_size > 0
+    assert payload["total"] == sum(p["summary"]["total"] for p in payload["platforms"])
+    assert payload["counts"]["buffer"] == sum(p["summary"]["counts"]["buffer"] for p in payload["platforms"])
+    table = songclear(capsys, "--db", db_url, "audit", "--all-platforms", "--at", "2015-08-15")
+    assert table.code == 0 and "tracks audited" in table.out
+    both = songclear(
+        capsys, "--db", db_url, "audit", "--all-platforms", "--platform", "qq", "--at", "2015-08-15"
+    )
+    assert both.code != 0 and "either --platform" in both.err
+
+
 def test_audit_in_another_territory_and_use(demo, db_url, capsys):
     hk = songclear(
         capsys,

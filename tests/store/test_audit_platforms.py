@@ -23,7 +23,7 @@ def _facts() -> list:
     return [*w.parties(), *w.works(), *w.recordings(), *w.grants(), *w.notices(), *w.tracks()]
 
 
-def _figures(run) -> tuple:
+def _figures(run, _repo=None) -> tuple:
     return (
         run.platform,
         [(d.track, d.status, d.chains, d.reasons) for d in run.decisions],

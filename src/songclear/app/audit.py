@@ -206,7 +206,7 @@ def run_audit(
 def audit_platforms(
     repo,
     platforms: list[str],
-    handle: Callable[[AuditRun], T],
+    handle: Callable[[AuditRun, object], T],
     *,
     day: date,
     query: ClearanceQuery,
@@ -214,8 +214,9 @@ def audit_platforms(
     with_timeline: bool = True,
     workers: int | None = None,
 ) -> dict[str, T]:
-    """Audit each of ``platforms`` with one ledger load, on every core; ``handle(run)`` for each, in the order of
-    ``platforms`` (e.g. write its reports and return a summary: only that comes back from a worker).
+    """Audit each of ``platforms`` with one ledger load, on every core; ``handle(run, repo)`` for each (``repo``:
+    the repository of the process that audited it), results in the order of ``platforms`` (e.g. write its reports
+    and return a summary: only that comes back from a worker).
 
     After the ledger is loaded, workers are forked (ledger shared copy-on-write), each auditing a share of the
     platforms balanced by track count, on its own database connection; this process audits the first share.
@@ -236,7 +237,9 @@ def audit_platforms(
 
         def audit_share(share: list[str], share_repo) -> dict[str, T]:
             return {
-                p: handle(_run_audit(share_repo, p, day, query, known_at, None, with_timeline, True, ledger))
+                p: handle(
+                    _run_audit(share_repo, p, day, query, known_at, None, with_timeline, True, ledger), share_repo
+                )
                 for p in share
             }
 

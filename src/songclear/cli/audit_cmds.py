@@ -9,6 +9,7 @@ from rich.table import Table
 
 from songclear.cli.output import STATUS_STYLE, console, emit_json, parse_day, parse_instant, status_table
 from songclear.domain.clearance import Status
+from songclear.errors import InputError, NotFound
 
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
 TERRITORY = typer.Option("CN", "--territory", help="ISO 3166 code the question is about.")
@@ -31,15 +32,22 @@ def register(app: typer.Typer) -> None:
 
 def audit_cmd(
     ctx: typer.Context,
-    platform: str = typer.Option(..., "--platform", help="Platform party id."),
+    platform: str = typer.Option(None, "--platform", help="Platform party id (or --all-platforms)."),
+    all_platforms: bool = typer.Option(
+        False, "--all-platforms", help="Audit every platform's library, on every core (one ledger load)."
+    ),
     at: str = typer.Option(..., "--at", help="Day audited (YYYY-MM-DD, read in Asia/Shanghai)."),
     territory: str = TERRITORY,
     use: str = USE,
     model: str = MODEL,
     expiring_days: int = EXPIRING,
     known_at: str = KNOWN_AT,
-    csv_path: Path = typer.Option(None, "--csv", help="Write every decision to this CSV file."),
-    html_path: Path = typer.Option(None, "--html", help="Write the self-contained HTML report here."),
+    csv_path: Path = typer.Option(
+        None, "--csv", help="Write every decision to this CSV file (a directory with --all-platforms)."
+    ),
+    html_path: Path = typer.Option(
+        None, "--html", help="Write the self-contained HTML report here (a directory with --all-platforms)."
+    ),
     decisions: bool = typer.Option(False, "--decisions", help="With --json: include every track's decision."),
     json_: bool = JSON,
 ) -> None:
@@ -49,9 +57,14 @@ def audit_cmd(
     from songclear.app.views import audit_view
     from songclear.store.repository import LedgerRepository
 
+    if (platform is None) == (not all_platforms):
+        raise InputError("give either --platform P or --all-platforms")
     day = parse_day(at, "--at")
     query = make_query(day, territory=territory, use=use, commercial_model=model, expiring_days=expiring_days)
     when = parse_instant(known_at, "--as-known-at") if known_at else None
+    if all_platforms:
+        _audit_all(ctx, day, query, when, csv_path, html_path, json_)
+        return
     with ctx.obj.database().session() as session:
         repo = LedgerRepository(session)
         run = run_audit(repo, platform=platform, day=day, query=query, known_at=when)
@@ -63,6 +76,77 @@ def audit_cmd(
     print_audit(run)
     for path in written:
         console.print(f"wrote {path}")
+
+
+def _audit_all(ctx, day, query, when, csv_dir: Path | None, html_dir: Path | None, json_: bool) -> None:
+    """``audit --all-platforms``: every library through ``audit_platforms``; each worker writes its platforms'
+    reports and sends back only the summary (a million decisions never cross a process boundary)."""
+    import time
+
+    from songclear.app.audit import audit_platforms
+    from songclear.app.identities import attach_audio_evidence
+    from songclear.app.views import query_view
+    from songclear.store.repository import LedgerRepository
+
+    def summary_of(run, repo) -> dict:
+        if html_dir is not None:
+            attach_audio_evidence(run, repo)
+        written = write_reports(
+            run,
+            csv_dir / f"{run.platform}.csv" if csv_dir is not None else None,
+            html_dir / f"{run.platform}.html" if html_dir is not None else None,
+        )
+        return {
+            "platform": run.platform,
+            "platform_name": run.platform_name,
+            "summary": run.summary.as_dict(),
+            "timeline": [
+                {"day": p.day.isoformat(), "counts": {s.value: n for s, n in p.counts.items()}}
+                for p in run.timeline
+            ],
+            "elapsed_s": round(run.elapsed_s, 3),
+            "written": written,
+        }
+
+    started = time.perf_counter()
+    with ctx.obj.database().session() as session:
+        repo = LedgerRepository(session)
+        platforms = repo.platforms()
+        if not platforms:
+            raise NotFound("no platform has library tracks")
+        found = audit_platforms(repo, platforms, summary_of, day=day, query=query, known_at=when)
+    totals = {s.value: sum(f["summary"]["counts"][s.value] for f in found.values()) for s in Status}
+    out = {
+        "day": day.isoformat(),
+        "query": query_view(query),
+        "known_at": when.isoformat() if when else None,
+        "platforms": list(found.values()),
+        "total": sum(totals.values()),
+        "counts": totals,
+        "elapsed_s": round(time.perf_counter() - started, 3),
+    }
+    if json_:
+        emit_json(out)
+        return
+    t = Table(title=f"every platform on {day} ({query.territory}, {query.use})")
+    t.add_column("platform")
+    t.add_column("tracks", justify="right")
+    for st in Status:
+        t.add_column(st.value, justify="right")
+    t.add_column("a stop notice removes", justify="right")
+    for f in found.values():
+        s = f["summary"]
+        t.add_row(
+            f["platform_name"],
+            str(s["total"]),
+            *(str(s["counts"][st.value]) for st in Status),
+            f"{s['removal_share']:.1%}",
+        )
+    console.print(t)
+    console.print(f"{out['total']} tracks audited in {out['elapsed_s']:.1f} s")
+    for f in found.values():
+        for path in f["written"]:
+            console.print(f"wrote {path}")
 
 
 def write_reports(run, csv_path: Path | None, html_path: Path | None) -> list[str]:
@@ -134,7 +218,6 @@ def explain_cmd(
     """The decision for one track, with its grant chain and reasons."""
     from songclear.app.audit import explain_track, make_query
     from songclear.app.views import decision_view
-    from songclear.errors import InputError
     from songclear.store.repository import LedgerRepository
 
     if platform is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import anyio
 import httpx
@@ -44,12 +45,26 @@ class Client:
     def post(self, url: str, **kwargs) -> httpx.Response:
         return self.request("POST", url, **kwargs)
 
+    def put(self, url: str, **kwargs) -> httpx.Response:
+        return self.request("PUT", url, **kwargs)
+
 
 @dataclass
 class World:
     client: Client
     secrets: dict[str, str]
     db_url: str
+    index_path: Path | None = None
+
+    @property
+    def app(self):
+        return self.client.app
+
+    def wait(self, job: dict, timeout: float = 60.0) -> dict:
+        """A job started over HTTP, once it is done or failed (its JSON, read over HTTP as the admin)."""
+        finished = self.app.state.songclear.jobs.wait(job["id"], timeout=timeout)
+        assert finished.finished
+        return self.client.get(f"/jobs/{job['id']}", headers=self.as_("admin")).json()
 
     def as_(self, who: str | None) -> dict[str, str]:
         """Headers for a request as ``who`` (None: no token)."""

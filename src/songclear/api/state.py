@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +54,28 @@ class RateLimiter:
             calls.append(now)
 
 
+class SerialisedWrites:
+    """The database for the API's writers: one transaction at a time in this process.
+
+    Requests and jobs write concurrently (threads), and every write appends to the audit log, a hash chain whose
+    next entry needs the head as it is: two writers reading the same head would collide (a unique ``seq``), and on
+    SQLite a transaction that read before another committed cannot write at all. So writers take turns (datasette's
+    single-writer habit); readers use the database directly and never wait. Re-entrant: a job's progress is
+    recorded from inside the job's own transaction."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def session(self) -> Iterator:
+        with self._lock, self.db.session() as session:
+            yield session
+
+    def __getattr__(self, name: str):
+        return getattr(self.db, name)
+
+
 @dataclass
 class ApiState:
     db: object  # songclear.store.Database
@@ -62,13 +85,15 @@ class ApiState:
     limits: Limits
     identify_limiter: RateLimiter = field(init=False)
     claims_limiter: RateLimiter = field(init=False)
+    writer: SerialisedWrites = field(init=False)  # the database, for anything that writes
     jobs: JobRunner = field(init=False)
 
     def __post_init__(self) -> None:
         lim = self.limits
         self.identify_limiter = RateLimiter(lim.identify_per_window, lim.window_s, "identify requests")
         self.claims_limiter = RateLimiter(lim.claims_per_window, lim.window_s, "claims and counter-notices")
-        self.jobs = JobRunner(self.db, self.clock, workers=lim.job_workers)
+        self.writer = SerialisedWrites(self.db)
+        self.jobs = JobRunner(self.writer, self.clock, workers=lim.job_workers)
 
     def close(self) -> None:
         """Stop the job runner and close the database (the app's shutdown; tests)."""

@@ -160,4 +160,4 @@ def post_import(
 ) -> dict:
     require(who, ADMIN)
     st = state(request)
-    return import_upload(st.db, read_upload(file), kind, party_mapping(party), st.clock(), who.actor)
+    return import_upload(st.writer, read_upload(file), kind, party_mapping(party), st.clock(), who.actor)

@@ -1,0 +1,114 @@
+"""The regulator report of one platform for one notice on one day, built from the app layer the way the demo
+builds its reports (``app.demo_enforcement.regulator_reports``, fixed to the demo's notice and day), and written
+as files: HTML, one CSV per table, and a PDF printed by Debian's Chromium.
+
+Kept beside the API until the app layer has a parameterised builder; the dashboard may call it too.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from songclear.errors import InputError, NotFound
+
+FORMATS = ("html", "csv", "pdf")
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".pdf": "application/pdf",
+}
+
+
+def build_regulator_report(
+    db, *, platform: str, notice_id: str, day: date, progress: Callable = lambda *a: None
+):
+    """What ``platform`` did about notice ``notice_id``, as the report speaks for ``day``."""
+    from songclear.app.audit import make_query, run_audit
+    from songclear.app.claims import claim_timeliness
+    from songclear.app.exposure import exposure_report
+    from songclear.app.identities import attach_audio_evidence
+    from songclear.reports.regulator import ClaimRow, ExposureRow, RegulatorReport, TakedownRow
+    from songclear.store.auditlog import AuditLog
+    from songclear.store.repository import LedgerRepository
+    from songclear.store.takedowns import TakedownRepository
+
+    with db.session() as session:
+        repo = LedgerRepository(session)
+        if platform not in repo.platforms():
+            raise NotFound(f"platform {platform!r} has no library tracks")
+        notice = repo.load_ledger().notices.get(notice_id)
+        if notice is None:
+            raise NotFound(f"no notice {notice_id!r} in the ledger")
+        if day <= notice.issued:
+            raise InputError(f"the report day {day} must be after the notice was issued ({notice.issued})")
+        progress(1, 5, "auditing the library at the notice's deadline")
+        deadline = run_audit(
+            repo,
+            platform=platform,
+            day=notice.effective,
+            query=make_query(notice.effective),
+            with_timeline=False,
+        )
+        progress(2, 5, f"auditing the library on {day}")
+        now = run_audit(repo, platform=platform, day=day, query=make_query(day), with_timeline=False)
+        attach_audio_evidence(now, repo)
+        takedowns = [
+            TakedownRow(
+                s.action.track, now.tracks[s.action.track].title if s.action.track in now.tracks else "",
+                s.action.kind.value, s.applied_at, s.applied_by, s.action.reason.detail,
+                s.undo.at if s.undo else None,
+            )
+            for s in TakedownRepository(session).actions(platform)
+        ]  # fmt: skip
+        head = AuditLog(session).head()
+    progress(3, 5, "claims and exposure")
+    claims = [
+        ClaimRow(c["claim"], c["claimant"], c["regime"], _dt(c["received_at"]), _dt(c["due"]),
+                 _dt(c["taken_down_at"]), c["outcome"])
+        for c in claim_timeliness(db, platform)
+    ]  # fmt: skip
+    exposure = exposure_report(db, platform=platform, start=notice.issued, end=day, step_days=7)
+    return RegulatorReport(
+        platform=platform, platform_name=now.platform_name, notice=notice, at_deadline=deadline, now=now,
+        takedowns=takedowns, claims=claims,
+        exposure=[
+            ExposureRow(r["track"], r["licensor"], int(r["days"]), int(r["plays"]) if r["plays"] else None, r["amount"])
+            for r in exposure.rows()
+        ],
+        log_head=head.hash if head else None, generated_for=day.isoformat(), evidence=now.evidence,
+    )  # fmt: skip
+
+
+def write_report_files(
+    report, formats: tuple[str, ...], progress: Callable = lambda *a: None
+) -> dict[str, bytes]:
+    """The report's files by name (``regulator-<platform>-<notice>.html`` and so on)."""
+    from songclear.reports.regulator import html_to_pdf, render_regulator_html, write_regulator_csvs
+
+    stem = f"regulator-{report.platform}-{report.notice.id}"
+    progress(4, 5, "rendering")
+    html = render_regulator_html(report)
+    files: dict[str, bytes] = {}
+    if "html" in formats:
+        files[f"{stem}.html"] = html.encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="songclear-report-") as folder:
+        if "csv" in formats:
+            for path in write_regulator_csvs(report, Path(folder), stem):
+                files[path.name] = path.read_bytes()
+        if "pdf" in formats:
+            progress(4, 5, "printing the PDF with Chromium")
+            files[f"{stem}.pdf"] = html_to_pdf(html, Path(folder) / f"{stem}.pdf").read_bytes()
+    return files
+
+
+def media_type(name: str) -> str:
+    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+def _dt(value):
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)

@@ -1,0 +1,237 @@
+"""Infringement claims and counter-notices: file (with evidence files), list, read with the per-track answers and
+deadlines, answer, counter-notice, and the alerts of what is due or overdue.
+
+Who sees a claim: admin and the regulator; the claimant (a rights holder: its own claims) and the platform it is
+against. Who files: admin, a rights holder in its own name, a platform recording a claim received against itself.
+Who answers and records counter-notices: admin and the platform the claim is against. Filing is rate-limited per
+token, as identify is.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
+
+from songclear.api.auth import (
+    ADMIN,
+    PLATFORM,
+    RIGHTS_HOLDER,
+    Caller,
+    Principal,
+    require,
+    require_operator,
+)
+from songclear.api.claim_intake import filed, parse_object
+from songclear.api.pages import Paged, Window
+from songclear.api.state import ApiState, state
+from songclear.api.uploads import read_upload
+from songclear.errors import Forbidden, NotFound
+
+router = APIRouter(prefix="/claims", tags=["claims"])
+CLAIM_ID = Path(..., description="The claim's id (the claimant's reference).")
+EVIDENCE = File([], description="Evidence files; the object's 'evidence' may name them, else they are added.")
+
+
+def may_read_claim(who: Principal, claim) -> bool:
+    """Admin and the regulator; the claimant, its agent and the platform the claim is against."""
+    return who.reads_everything or who.party in (claim.claimant, claim.platform, claim.agent)
+
+
+def _case(st: ApiState, who: Principal, claim_id: str):
+    from songclear.store.claims import ClaimRepository
+
+    with st.db.session() as session:
+        repo = ClaimRepository(session)
+        case = repo.case(claim_id)
+        _, missing = repo.get(claim_id)
+        steps = repo.steps(claim_id)
+    if not may_read_claim(who, case.claim):
+        raise NotFound(f"no claim {claim_id!r}")  # another party's claim: as if it did not exist
+    return case, missing, steps
+
+
+def _due(case) -> dict | None:
+    from songclear.domain.enforcement.deadlines import rules_for, takedown_due
+    from songclear.store.claims import deadline_to_dict
+
+    if not case.executable:
+        return None
+    c = case.claim
+    return deadline_to_dict(takedown_due(rules_for(c.regime), c.received_at, order_deadline=c.order_deadline))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def case_summary(case, missing) -> dict:
+    c = case.claim
+    return {
+        "id": c.id, "regime": c.regime.value, "claimant": c.claimant, "platform": c.platform,
+        "received_at": c.received_at.isoformat(), "complete": not missing, "missing": list(missing),
+        "outcome": case.answer.outcome.value if case.answer else None, "takedown_due": _due(case),
+        "taken_down_at": _iso(case.taken_down_at), "counter_at": _iso(case.counter_at),
+        "suit_reported_at": _iso(case.suit_reported_at), "restored_at": _iso(case.restored_at),
+    }  # fmt: skip
+
+
+@router.post("", status_code=201, summary="File a claim: a JSON object and its evidence files (rate-limited)")
+def file_claim(
+    request: Request,
+    response: Response,
+    claim: str = Form(..., description="The claim as a JSON object (docs/enforcement.md)."),
+    evidence: list[UploadFile] = EVIDENCE,
+    who: Principal = Caller,
+) -> dict:
+    from songclear.app.claims import add_claim
+    from songclear.store.claims import claim_to_dict
+
+    require(who, ADMIN, RIGHTS_HOLDER, PLATFORM)  # the regulator reads; it does not file
+    st = state(request)
+    st.claims_limiter.hit(who.token_id or who.actor)
+    data = parse_object(claim, "claim")
+    if who.role == RIGHTS_HOLDER and data.get("claimant") != who.party:
+        raise Forbidden(f"a rights holder files claims in its own name: claimant must be {who.party}")
+    if who.role == PLATFORM and data.get("platform") != who.party:
+        raise Forbidden(f"a platform records claims against itself: platform must be {who.party}")
+    files = [read_upload(f) for f in evidence]
+    now = st.clock()
+    stored, lacking, new = filed(
+        "claim", data, files, lambda path: add_claim(st.writer, path, now=now, actor=who.actor)
+    )
+    response.headers["Location"] = f"/claims/{stored.id}"
+    if not new:
+        response.status_code = 200
+    return {"claim": claim_to_dict(stored), "complete": not lacking, "missing": list(lacking), "new": new}
+
+
+@router.get("", summary="Claims the caller may see (a rights holder: its own; a platform: those against it)")
+def list_claims(
+    request: Request,
+    who: Principal = Caller,
+    window: Window = Paged,
+    platform: str | None = Query(None, description="Only claims against this platform."),
+    claimant: str | None = Query(None, description="Only claims by this claimant."),
+) -> dict:
+    from songclear.store.claims import ClaimRepository
+
+    with state(request).db.session() as session:
+        repo = ClaimRepository(session)
+        rows = [
+            (repo.case(c.id), missing)
+            for c, missing in repo.all(platform)
+            if may_read_claim(who, c) and (claimant is None or c.claimant == claimant)
+        ]
+    return window.of([case_summary(case, missing) for case, missing in rows])
+
+
+@router.get(
+    "/alerts", summary="What is due or overdue on the caller's claims: takedowns, restores, responses"
+)
+def claim_alerts(
+    request: Request,
+    who: Principal = Caller,
+    window: Window = Paged,
+    now: datetime | None = Query(
+        None, description="Judge at this instant (ISO; UTC if naive; default: now)."
+    ),
+) -> dict:
+    from songclear.domain.enforcement.deadlines import alerts
+    from songclear.store.claims import ClaimRepository
+
+    st = state(request)
+    when = st.clock() if now is None else (now if now.tzinfo else now.replace(tzinfo=UTC))
+    with st.db.session() as session:
+        cases = [case for case in ClaimRepository(session).cases() if may_read_claim(who, case.claim)]
+    found = alerts(cases, when)
+    rows = [
+        {"claim": a.claim_id, "kind": a.kind, "state": a.state, "due": a.due.isoformat(), "detail": a.detail}
+        for a in found
+    ]
+    return {"now": when.isoformat()} | window.of(rows)
+
+
+@router.get("/{claim_id}", summary="A claim: what it says, its per-track answer with deadlines, its history")
+def get_claim(request: Request, claim_id: str = CLAIM_ID, who: Principal = Caller) -> dict:
+    from songclear.store.claims import answer_to_dict, claim_to_dict, counter_to_dict
+
+    case, missing, steps = _case(state(request), who, claim_id)
+    return case_summary(case, missing) | {
+        "claim": claim_to_dict(case.claim),
+        "answer": answer_to_dict(case.answer) if case.answer else None,
+        "counter": counter_to_dict(case.counter) | {"valid": case.counter_valid} if case.counter else None,
+        "steps": [{"step": step, "at": at.isoformat(), "by": actor} for step, at, actor, _ in steps],
+    }
+
+
+@router.get(
+    "/{claim_id}/evidence/{sha256}", summary="Download one evidence file of a claim or its counter-notice",
+    response_class=Response,
+)  # fmt: skip
+def get_evidence(
+    request: Request,
+    claim_id: str = CLAIM_ID,
+    sha256: str = Path(..., description="The file's sha256, as the claim lists it."),
+    who: Principal = Caller,
+) -> Response:
+    from songclear.store.claims import ClaimRepository
+
+    st = state(request)
+    case, _, _ = _case(st, who, claim_id)
+    named = {
+        *case.claim.evidence,
+        case.claim.agent_authorisation,
+        *(case.counter.evidence if case.counter else ()),
+    }
+    if sha256 not in named:
+        raise NotFound(f"claim {claim_id} names no evidence file {sha256}")
+    with st.db.session() as session:
+        content = ClaimRepository(session).evidence(sha256)
+    return Response(content, media_type="application/octet-stream")
+
+
+@router.post("/{claim_id}/answer", summary="Answer a claim per item against the ledger (admin, the platform)")
+def answer_claim(
+    request: Request,
+    claim_id: str = CLAIM_ID,
+    who: Principal = Caller,
+    apply: bool = Query(False, description="Take down the infringing items now."),
+) -> dict:
+    from songclear.app.claims import answer
+
+    st = state(request)
+    case, _, _ = _case(st, who, claim_id)
+    require_operator(who, case.claim.platform)
+    return answer(st.writer, claim_id, now=st.clock(), actor=who.actor, apply=apply).as_dict()
+
+
+@router.post("/{claim_id}/counter", status_code=201, summary="Record a counter-notice (admin, the platform)")
+def file_counter(
+    request: Request,
+    claim_id: str = CLAIM_ID,
+    counter: str = Form(..., description="The counter-notice as a JSON object (docs/enforcement.md)."),
+    evidence: list[UploadFile] = EVIDENCE,
+    who: Principal = Caller,
+) -> dict:
+    from songclear.app.claims import counter as record_counter
+
+    st = state(request)
+    case, _, _ = _case(st, who, claim_id)
+    require_operator(who, case.claim.platform)  # the platform forwards what its uploader sent
+    st.claims_limiter.hit(who.token_id or who.actor)
+    data = parse_object(counter, "counter-notice")
+    files = [read_upload(f) for f in evidence]
+    now = st.clock()
+    r = filed(
+        "counter",
+        data,
+        files,
+        lambda path: record_counter(st.writer, claim_id, path, now=now, actor=who.actor),
+    )
+    window = None
+    if r.window:
+        window = {"earliest": r.window[0].due.isoformat(), "latest": r.window[1].due.isoformat(),
+                  "basis": r.window[1].basis}  # fmt: skip
+    return {"claim": claim_id, "counter": r.case.counter.id, "valid": not r.missing, "missing": list(r.missing),
+            "window": window}  # fmt: skip

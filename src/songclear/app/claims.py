@@ -1,5 +1,6 @@
 """Claim use cases: receive a claim (and its evidence files), answer it, counter-notice, suit, restore, alerts,
-claimant statistics. Each step is stored with its audit-log entry in one transaction."""
+claimant statistics (show and withdraw: ``claim_cases``). Each step is stored with its audit-log entry in one
+transaction."""
 
 from __future__ import annotations
 
@@ -143,12 +144,14 @@ class AnswerReport:
 def answer(db, claim_id: str, *, now: datetime, actor: str, apply: bool = False) -> AnswerReport:
     """Answer a stored claim per item (claims.answer_claim) against the ledger, library and identities as known
     now; ``apply``: take down the infringing items at once (in the same transaction)."""
+    from songclear.app.claim_cases import refuse_if_withdrawn, withdrawals
     from songclear.app.identities import identity_resolver
     from songclear.store.repository import LedgerRepository
 
     with db.session() as session:
         claims = ClaimRepository(session)
         claim, _ = claims.get(claim_id)
+        refuse_if_withdrawn(claims, claim_id)
         repo = LedgerRepository(session)
         ledger = repo.load_ledger()
         library = {t.key: t for t in repo.iter_tracks(claim.platform)}
@@ -156,6 +159,8 @@ def answer(db, claim_id: str, *, now: datetime, actor: str, apply: bool = False)
         identities = {k: resolve(t) for k, t in library.items()} if resolve else {}
         others = [c for c, _ in claims.all(claim.platform) if c.id != claim.id]
         history = [claims.case(c.id) for c in others]
+        gone = withdrawals(claims, [c.id for c in others])
+        others = [c for c in others if c.id not in gone]  # a withdrawn claim is no rival
         result = answer_claim(
             claim, ledger=ledger, library=library, identities=identities, at=now, actor=actor,
             other_claims=others, history=history,
@@ -256,8 +261,19 @@ def restore(db, claim_id: str, *, now: datetime, actor: str) -> RestoreReport:
 
 
 def claim_alerts(db, now: datetime) -> list[Alert]:
+    """What is due or overdue (``deadlines.alerts``) and every conflict between rival claims still in review
+    (``rivals.conflict_alerts``); a withdrawn claim raises none. Overdue first, then by due time."""
+    from songclear.app.claim_cases import withdrawals
+    from songclear.domain.enforcement.rivals import conflict_alerts
+
     with db.session() as session:
-        return alerts(ClaimRepository(session).cases(), now)
+        claims = ClaimRepository(session)
+        cases = claims.cases()
+        gone = withdrawals(claims, [c.claim_id for c in cases])
+    live = [c for c in cases if c.claim_id not in gone]
+    out = alerts(live, now) + conflict_alerts(live, gone, now)
+    out.sort(key=lambda a: (a.state != "overdue", a.due, a.claim_id, a.kind))
+    return out
 
 
 def claimants(db, *, min_items: int = 10, threshold: float = 0.5) -> list[ClaimantStats]:

@@ -1,5 +1,5 @@
-"""Claim and exposure commands (registered by enforcement_cmds): claim add/answer/counter/suit/restore, claims
-alerts/claimants, exposure."""
+"""Claim and exposure commands (registered by enforcement_cmds): claim add/answer/counter/suit/restore/show/
+withdraw, claims alerts/claimants, exposure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import typer
 from songclear.cli.output import console, emit_json, parse_day, parse_instant
 
 claim_app = typer.Typer(
-    help="Infringement claims: receive, answer, counter-notice, suit, restore.", no_args_is_help=True
+    help="Infringement claims: receive, answer, counter-notice, suit, restore, show, withdraw.",
+    no_args_is_help=True,
 )
 claims_app = typer.Typer(
     help="Across all claims: deadline alerts, claimant statistics.", no_args_is_help=True
@@ -120,13 +121,53 @@ def claim_restore(ctx: typer.Context, claim_id: str = CLAIM_ID, json_: bool = JS
     _out(json_, view, f"restored {', '.join(r.reinstated) or 'nothing'} ({r.why})")
 
 
+@claim_app.command("show")
+def claim_show(ctx: typer.Context, claim_id: str = CLAIM_ID, json_: bool = JSON) -> None:
+    """A claim's case: its state, steps, latest answer, the rival claims it is in conflict with, its withdrawal."""
+    from songclear.app.claim_cases import show
+
+    view = show(ctx.obj.database(), claim_id)
+    if json_:
+        emit_json(view)
+        return
+    c = view["claim"]
+    console.print(
+        f"claim {claim_id} by {c['claimant']} on {c['platform']} ({c['regime']}): [bold]{view['state']}[/]"
+    )
+    for s in view["steps"]:
+        console.print(f"  {s['at']:%Y-%m-%d %H:%M} {s['step']} ({s['actor']})")
+    if view["answer"]:
+        console.print(f"  {view['answer']['message']}")
+    if view["rivals"]:
+        console.print(
+            f"  [yellow]conflict[/] on {', '.join(view['conflict_items'])} with {', '.join(view['rivals'])}: "
+            "in review until one claim is withdrawn"
+        )
+
+
+@claim_app.command("withdraw")
+def claim_withdraw(
+    ctx: typer.Context,
+    claim_id: str = CLAIM_ID,
+    reason: str = typer.Option(..., "--reason", help="Why (recorded with who and when)."),
+    json_: bool = JSON,
+) -> None:
+    """Withdraw a claim (retracted, or settled with a rival claimant): its takedowns in force are lifted, it is
+    never answered again, and a rival claim in conflict with it can be answered again."""
+    from songclear.app.claim_cases import withdraw
+
+    view = withdraw(ctx.obj.database(), claim_id, reason=reason, now=ctx.obj.now(), actor=ctx.obj.actor())
+    _out(json_, view, f"claim {claim_id} withdrawn; lifted {len(view['lifted'])} takedowns")
+
+
 @claims_app.command("alerts")
 def claims_alerts(
     ctx: typer.Context,
     now: str = typer.Option(None, "--now", help="The time to judge at (ISO; default: the clock)."),
     json_: bool = JSON,
 ) -> None:
-    """What is due or overdue: takedowns not done, restore windows open or past, complaints unanswered."""
+    """What is due or overdue: takedowns not done, restore windows open or past, complaints unanswered, and
+    conflicts between rival claimants waiting for a person."""
     from songclear.app.claims import claim_alerts
 
     when = parse_instant(now, "--now") if now else ctx.obj.now()

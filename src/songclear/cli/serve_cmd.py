@@ -54,12 +54,7 @@ def serve_cmd(
     app = create_app(db_url, index_path=index_path, demo=demo)
     url = f"http://{host}:{port}"
     if json_:
-        emit_json(
-            {
-                "url": url, "db": app.state.songclear.db.url, "demo": demo, "dashboard": f"{url}/ui/",
-                "demo_users": [u.as_dict() for u in users], "demo_password": DEMO_PASSWORD if users else None,
-            }
-        )  # fmt: skip
+        emit_json({"url": url, "db": app.state.songclear.db.url, "demo": demo})
     else:
         console.print(f"serving {url} (OpenAPI: {url}/docs){' in demo mode' if demo else ''}")
         console.print(f"dashboard: {url}/ui/")

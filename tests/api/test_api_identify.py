@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from apiworld import Client
 
+from songclear.api import Limits, create_app
 from songclear.app.demo_audio import encode
 from songclear.app.fingerprints import add_references
 from songclear.fingerprint import synth_music
@@ -15,14 +17,15 @@ RATE = 22050
 ISRC = "CNJ011400001"  # 月光码头, Jade Dragon's
 
 
-@pytest.fixture
-def clips(world, tmp_path):
+@pytest.fixture(scope="module")
+def clips(world, tmp_path_factory):
     """Reference audio for 月光码头 in the index, a 8-second excerpt of it, and a file that is not audio."""
+    tmp_path = tmp_path_factory.mktemp("clips")
     song = synth_music(7, 20.0, rate=RATE)
     ref = encode(song, tmp_path / f"{ISRC}.flac")
     with Database.open(world.db_url) as db:
         add_references(
-            db, tmp_path / "fp", [ref], [ISRC], now=lambda: datetime(2015, 7, 12, tzinfo=UTC), workers=1
+            db, world.index_path, [ref], [ISRC], now=lambda: datetime(2015, 7, 12, tzinfo=UTC), workers=1
         )
     excerpt = encode(song[5 * RATE : 13 * RATE], tmp_path / "excerpt.mp3")
     return {"excerpt": excerpt.read_bytes(), "noise": b"\x00not audio" * 100}
@@ -49,12 +52,30 @@ def test_a_file_that_is_not_audio_is_422(world, clips):
 
 
 def test_identify_is_rate_limited_per_token(world, clips):
-    clip = {"file": ("clip.mp3", clips["noise"], "audio/mpeg")}
-    statuses = [
-        world.client.post("/identify", headers=world.as_("qq"), files=clip).status_code for _ in range(4)
-    ]
-    assert statuses == [422, 422, 422, 429]  # the world allows 3 per window
-    limited = world.client.post("/identify", headers=world.as_("qq"), files=clip)
-    assert int(limited.headers["retry-after"]) >= 1 and limited.json()["status"] == 429
-    # another token has its own window
-    assert world.client.post("/identify", headers=world.as_("jade"), files=clip).status_code == 422
+    app = create_app(world.db_url, index_path=world.index_path, limits=Limits(identify_per_window=3))
+    try:
+        client, clip = Client(app), {"file": ("clip.mp3", clips["noise"], "audio/mpeg")}
+        statuses = [
+            client.post("/identify", headers=world.as_("qq"), files=clip).status_code for _ in range(4)
+        ]
+        assert statuses == [422, 422, 422, 429]  # this app allows 3 per window
+        limited = client.post("/identify", headers=world.as_("qq"), files=clip)
+        assert int(limited.headers["retry-after"]) >= 1 and limited.json()["status"] == 429
+        assert "identify requests" in limited.json()["detail"]
+        # another token has its own window
+        assert client.post("/identify", headers=world.as_("jade"), files=clip).status_code == 422
+    finally:
+        app.state.songclear.close()
+
+
+def test_a_clip_over_the_upload_limit_is_413_before_it_is_decoded(world, clips):
+    app = create_app(world.db_url, index_path=world.index_path, limits=Limits(max_upload_bytes=10_000))
+    try:
+        r = Client(app).post(
+            "/identify",
+            headers=world.as_("jade"),
+            files={"file": ("clip.mp3", clips["excerpt"], "audio/mpeg")},
+        )
+        assert r.status_code == 413 and r.json()["type"] == "urn:songclear:problem:PayloadTooLarge"
+    finally:
+        app.state.songclear.close()

@@ -19,7 +19,8 @@ checked. Prints a markdown table.
 (``create_app(limits=...)`` only): the identify load is spread over as many tokens as the run could need, each
 used at most 30 times. The machine is shared and locust runs on the same cores as the server: the load average
 and the client's CPU time say how much of the machine the server had. ``--profile FILE`` samples the server
-with py-spy for the whole run (raw collapsed stacks in FILE) and prints where its time went.
+with py-spy for the whole run: every busy thread (raw collapsed stacks in FILE) and the thread holding the GIL
+(FILE.gil); it prints where the threads' time went and how much of the time the GIL was held.
 
 Exit code 1 if any request failed or any check did not pass.
 """
@@ -45,11 +46,17 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from profile_summary import summarise  # noqa: E402
+from profile_summary import read_stacks, summarise  # noqa: E402
 
 import world  # noqa: E402
 
+SPY_RATE = 100  # py-spy samples per second
 ENDPOINTS = ("POST /identify", "GET /platforms/{p}/audit")
+
+
+def gil_file(profile: Path) -> Path:
+    """Where the second py-spy writes the stacks of whichever thread holds the GIL (``--gil``)."""
+    return profile.with_name(profile.name + ".gil")
 
 
 def loadavg() -> float:
@@ -75,13 +82,25 @@ def status_kib(pid: int, key: str) -> int:
     raise KeyError(key)
 
 
+def read_json(stream) -> dict:
+    """The first JSON object a process prints (indented over several lines or not)."""
+    text = ""
+    for line in stream:
+        text += line
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            continue
+    raise SystemExit(f"no JSON on the server's output: {text!r}")
+
+
 def start_server(db_url: str, index_path: Path, log: Path) -> tuple[subprocess.Popen, str]:
     exe = Path(sys.executable).parent / "songclear"
     port = free_port()
     cmd = [str(exe), "--db", db_url, "--fp-index", str(index_path), "serve", "--port", str(port), "--json"]
     server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log.open("w"), text=True)
     try:
-        url = json.loads("".join(iter(server.stdout.readline, "}\n")) + "}")["url"]  # indented JSON
+        url = read_json(server.stdout)["url"]
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -204,20 +223,37 @@ def main() -> int:
             warm_up(plan)
             rss_idle = status_kib(server.pid, "VmRSS")
             load_before, cpu_before = loadavg(), cpu_seconds(server.pid)
-            spy = None
+            spies = []
             if args.profile:
-                spy = subprocess.Popen(
-                    [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(server.pid),
-                     "-d", str(args.duration), "-r", "100", "--nonblocking", "-f", "raw",
-                     "-o", str(args.profile)],
-                    stdout=subprocess.DEVNULL, stderr=(work / "py-spy.log").open("w"),
-                )  # fmt: skip
+                for out, extra in ((args.profile, []), (gil_file(args.profile), ["--gil"])):
+                    spies.append(
+                        subprocess.Popen(
+                            [
+                                str(Path(sys.executable).parent / "py-spy"),
+                                "record",
+                                "-p",
+                                str(server.pid),
+                                "-d",
+                                str(args.duration),
+                                "-r",
+                                str(SPY_RATE),
+                                "--nonblocking",
+                                "-f",
+                                "raw",
+                                "-o",
+                                str(out),
+                                *extra,
+                            ],
+                            stdout=subprocess.DEVNULL,
+                            stderr=(work / f"py-spy{len(spies)}.log").open("w"),
+                        )  # fmt: skip
+                    )
             t0 = time.perf_counter()
             locust_exit, client_cpu = run_locust(plan_path, plan.url, args.clients, args.duration, work)
             wall = time.perf_counter() - t0
             server_cpu = cpu_seconds(server.pid) - cpu_before
             rss_peak, load_after = status_kib(server.pid, "VmHWM"), loadavg()
-            if spy is not None:
+            for spy in spies:
                 spy.wait(timeout=60)
         finally:
             server.send_signal(signal.SIGINT)
@@ -264,6 +300,10 @@ def main() -> int:
         if args.profile:
             print(f"\nwhere the server's time went (py-spy, {args.profile}):")
             print(summarise(args.profile))
+            held = sum(read_stacks(gil_file(args.profile)).values()) / (SPY_RATE * args.duration)
+            print(
+                f"the GIL was held in {held:.0%} of py-spy's {SPY_RATE} Hz ticks ({gil_file(args.profile)})"
+            )
         passed = (
             all(r["failures"] == 0 for r in rows)
             and all(ok == n for ok, n in checks.values())

@@ -190,9 +190,15 @@ def reaudit_cmd(
         emit_json(r.as_dict())
         return
     console.print(f"changed since {r.since:%Y-%m-%d %H:%M}: grants {', '.join(r.grants) or 'none'}")
-    scope = "the whole library (a notice changed)" if r.whole_library else f"{r.affected_recordings} recordings"
-    console.print(f"{r.tracks_decided} tracks decided ({scope}), {len(r.changes)} changed, {r.elapsed_s:.2f} s")
+    scope = (
+        "the whole library (a notice changed)" if r.whole_library else f"{r.affected_recordings} recordings"
+    )
+    console.print(
+        f"{r.tracks_decided} tracks decided ({scope}), {len(r.changes)} changed, {r.elapsed_s:.2f} s"
+    )
     for c in r.changes:
         console.print(f"  {c['track']}: {c['before']} -> {c['after']} (because of {', '.join(c['because'])})")
     for c in r.reinstatement:
-        console.print(f"  [green]can go back up[/] {c['track']}: songclear reinstate --platform {r.platform} --apply")
+        console.print(
+            f"  [green]can go back up[/] {c['track']}: songclear reinstate --platform {r.platform} --apply"
+        )

@@ -97,17 +97,23 @@ class Page:
     def text(self, css: str) -> str:
         return self.find(css).text
 
-    def click(self, css: str) -> None:
-        from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        WebDriverWait(self.driver, WAIT_S).until(ec.element_to_be_clickable(("css selector", css))).click()
+    def click(self, css: str, *, confirm: bool = False) -> None:
+        """Click what loads a new page, and wait until it replaced this one (never read the old page)."""
+        self._navigate(("css selector", css), confirm)
 
     def click_link(self, text: str) -> None:
+        self._navigate(("link text", text), False)
+
+    def _navigate(self, locator, confirm: bool) -> None:
         from selenium.webdriver.support import expected_conditions as ec
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(self.driver, WAIT_S).until(ec.element_to_be_clickable(("link text", text))).click()
+        wait = WebDriverWait(self.driver, WAIT_S)
+        old = self.driver.find_element("css selector", "html")
+        wait.until(ec.element_to_be_clickable(locator)).click()
+        if confirm:
+            wait.until(ec.alert_is_present()).accept()
+        wait.until(ec.staleness_of(old))
 
     def fill(self, css: str, value: str) -> None:
         box = self.find(css)
@@ -117,12 +123,6 @@ class Page:
     def set_value(self, css: str, value: str) -> None:
         """For a date input, whose typed format follows the browser's locale: set the value itself."""
         self.driver.execute_script("arguments[0].value = arguments[1]", self.find(css), value)
-
-    def accept_confirm(self) -> None:
-        from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        WebDriverWait(self.driver, WAIT_S).until(ec.alert_is_present()).accept()
 
     def login(self, name: str) -> None:
         self.driver.delete_all_cookies()
@@ -189,8 +189,7 @@ def test_the_compliance_story_in_the_browser(ui, tmp_path):
     ui.click("#plan")
     assert "Planned: 3 actions" in ui.text("#flash")
     assert ui.text("#plan-state") == "planned"
-    ui.click("#apply")
-    ui.accept_confirm()
+    ui.click("#apply", confirm=True)
     assert "3 tracks taken down" in ui.text("#flash")
     in_force = ui.text("#in-force")
     assert all(f"kuwo/kw-00{n}" in in_force for n in (1, 2, 8))

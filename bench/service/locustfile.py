@@ -26,7 +26,7 @@ from pathlib import Path
 from locust import HttpUser, constant, events, task
 
 PLAN = json.loads(Path(os.environ["SONGCLEAR_LOAD_PLAN"]).read_text(encoding="utf-8"))
-IDENTIFY_LIMIT = 30
+IDENTIFY_LIMIT = PLAN["identify_limit"]  # per token: see world.identify_tokens
 MIME = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".flac": "audio/flac", ".wav": "audio/wav"}
 CLIPS = [c | {"data": Path(c["path"]).read_bytes()} for c in PLAN["clips"]]
 RECORDS: list[dict] = []

@@ -73,6 +73,7 @@ class Plan:
     clips: list[Clip]
     audits: list[Audit]
     tally_path: str  # where the locustfile writes its per-request records
+    identify_limit: int = IDENTIFY_LIMIT
 
     def save(self, path: Path) -> Path:
         path.write_text(json.dumps(asdict(self), ensure_ascii=False), encoding="utf-8")

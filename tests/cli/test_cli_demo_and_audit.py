@@ -222,3 +222,27 @@ def test_demo_plays_the_enforcement_chapter_and_writes_regulator_reports(demo, d
     assert any(p.endswith("regulator-kuwo-NCAC-2015-07-claims.csv") for p in reports)
     r = songclear(capsys, "--db", db_url, "log", "verify", "--json")
     assert r.code == 0 and r.json()["ok"]
+
+
+def test_report_regulator_writes_the_report_for_any_notice_and_day(demo, db_url, tmp_path, capsys):
+    r = songclear(
+        capsys, "--db", db_url, "report", "regulator", "--platform", "netease", "--notice", "NCAC-2015-07",
+        "--at", "2015-09-01", "--out", tmp_path / "rep", "--formats", "html,csv", "--json",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    written = [Path(p) for p in r.json()["written"]]
+    html = next(p for p in written if p.suffix == ".html")
+    assert html.name == "regulator-netease-NCAC-2015-07.html" and "2015-09-01" in html.read_text(
+        encoding="utf-8"
+    )
+    assert {p.parent.name for p in written if p.suffix == ".csv"} == {"regulator-csv"}
+    unknown = songclear(
+        capsys, "--db", db_url, "report", "regulator", "--platform", "netease", "--notice", "NO-SUCH",
+        "--at", "2015-09-01", "--out", tmp_path / "rep2", "--json",
+    )  # fmt: skip
+    assert unknown.code != 0 and "NO-SUCH" in unknown.err
+    bad = songclear(
+        capsys, "--db", db_url, "report", "regulator", "--platform", "netease", "--notice", "NCAC-2015-07",
+        "--at", "2015-09-01", "--formats", "docx", "--out", tmp_path / "rep3",
+    )  # fmt: skip
+    assert bad.code != 0 and "docx" in bad.err

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from songclear.api.uploads import Upload
 from songclear.errors import ImportError_, InputError
@@ -103,7 +103,7 @@ def report_work(
     db, writer, *, platform: str, notice: str, day: date, formats: tuple[str, ...], now: datetime
 ):
     def work(progress: Callable) -> dict:
-        from songclear.api.regulator import build_regulator_report, media_type, write_report_files
+        from songclear.app.regulator_report import build_regulator_report, write_report_files
         from songclear.reports.regulator import regulator_context
 
         report = build_regulator_report(db, platform=platform, notice_id=notice, day=day, progress=progress)
@@ -138,3 +138,15 @@ def stored_file(db, sha256: str) -> bytes:
 
     with db.session() as session:
         return ClaimRepository(session).evidence(sha256)
+
+
+MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".pdf": "application/pdf",
+}
+
+
+def media_type(name: str) -> str:
+    """The Content-Type a job's file is served with."""
+    return MEDIA_TYPES.get(PurePath(name).suffix, "application/octet-stream")

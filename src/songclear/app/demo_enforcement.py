@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from songclear.app.demo import DEMO_PLATFORMS, demo_file
+from songclear.reports.regulator import chromium_binary
 
 CST = timezone(timedelta(hours=8), "CST")
 NOTICE = "NCAC-2015-07"
@@ -93,83 +94,12 @@ def play_enforcement(db, out: Path) -> dict:
 
 def regulator_reports(db, out: Path) -> list[str]:
     """The NCAC regulator report per platform: HTML, a CSV per table, and a PDF when Chromium is installed."""
-    from songclear.app.audit import make_query, run_audit
-    from songclear.app.claims import claim_timeliness
-    from songclear.app.exposure import exposure_report
-    from songclear.app.identities import attach_audio_evidence
-    from songclear.reports.regulator import (
-        ClaimRow,
-        ExposureRow,
-        RegulatorReport,
-        TakedownRow,
-        chromium_binary,
-        html_to_pdf,
-        render_regulator_html,
-        write_regulator_csvs,
-    )
-    from songclear.store.auditlog import AuditLog
-    from songclear.store.repository import LedgerRepository
-    from songclear.store.takedowns import TakedownRepository
+    from songclear.app.regulator_report import write_regulator_report
 
+    formats = ("html", "csv", "pdf") if chromium_binary() is not None else ("html", "csv")
     written: list[str] = []
     for platform in DEMO_PLATFORMS:
-        with db.session() as session:
-            repo = LedgerRepository(session)
-            notice = repo.load_ledger().notices[NOTICE]
-            deadline = run_audit(repo, platform=platform, day=notice.effective, query=make_query(notice.effective),
-                                 with_timeline=False)  # fmt: skip
-            now = run_audit(
-                repo, platform=platform, day=REPORT_DAY, query=make_query(REPORT_DAY), with_timeline=False
-            )
-            attach_audio_evidence(now, repo)
-            takedowns = [
-                TakedownRow(
-                    s.action.track, now.tracks[s.action.track].title if s.action.track in now.tracks else "",
-                    s.action.kind.value, s.applied_at, s.applied_by, s.action.reason.detail,
-                    s.undo.at if s.undo else None,
-                )
-                for s in TakedownRepository(session).actions(platform)
-            ]  # fmt: skip
-            head = AuditLog(session).head()
-        claims = [
-            ClaimRow(c["claim"], c["claimant"], c["regime"], _dt(c["received_at"]), _dt(c["due"]),
-                     _dt(c["taken_down_at"]), c["outcome"])
-            for c in claim_timeliness(db, platform)
-        ]  # fmt: skip
-        exposure = exposure_report(db, platform=platform, start=notice.issued, end=REPORT_DAY, step_days=7)
-        report = RegulatorReport(
-            platform=platform,
-            platform_name=now.platform_name,
-            notice=notice,
-            at_deadline=deadline,
-            now=now,
-            takedowns=takedowns,
-            claims=claims,
-            exposure=[
-                ExposureRow(
-                    r["track"],
-                    r["licensor"],
-                    int(r["days"]),
-                    int(r["plays"]) if r["plays"] else None,
-                    r["amount"],
-                )
-                for r in exposure.rows()
-            ],
-            log_head=head.hash if head else None,
-            generated_for=REPORT_DAY.isoformat(),
-            evidence=now.evidence,
+        written += write_regulator_report(
+            db, platform=platform, notice_id=NOTICE, day=REPORT_DAY, out=out, formats=formats
         )
-        stem = f"regulator-{platform}-{NOTICE}"
-        html = render_regulator_html(report)
-        (out / f"{stem}.html").write_text(html, encoding="utf-8")
-        written.append(str(out / f"{stem}.html"))
-        written += [str(p) for p in write_regulator_csvs(report, out / "regulator-csv", stem)]
-        if chromium_binary() is not None:
-            written.append(str(html_to_pdf(html, out / f"{stem}.pdf")))
     return written
-
-
-def _dt(value):
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)

@@ -16,6 +16,7 @@ from songclear.cli import (
     ledger_cmds,
     link_cmds,
     log_cmds,
+    report_cmds,
     serve_cmd,
     user_cmd,
 )
@@ -56,6 +57,7 @@ log_cmds.register(app)
 enforcement_cmds.register(app)
 serve_cmd.register(app)
 user_cmd.register(app)
+report_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,7 +21,15 @@ from songclear.api.auth import (
 from songclear.api.pages import Paged, Window
 from songclear.api.state import state
 from songclear.api.uploads import read_upload
-from songclear.api.work import audit_work, import_work, party_mapping, report_work, scan_work, stored_file
+from songclear.api.work import (
+    audit_work,
+    import_work,
+    media_type,
+    party_mapping,
+    report_work,
+    scan_work,
+    stored_file,
+)
 from songclear.errors import InputError, NotFound
 from songclear.store.service_jobs import STATES, ServiceJob
 
@@ -103,7 +111,6 @@ def get_job_file(
     name: str = Path(..., description="The file's name."),
     who: Principal = Caller,
 ) -> Response:
-    from songclear.api.regulator import media_type
 
     st = state(request)
     job = _visible(who, st.jobs.get(job_id))

@@ -1,8 +1,8 @@
-"""The regulator report of one platform for one notice on one day, built from the app layer the way the demo
-builds its reports (``app.demo_enforcement.regulator_reports``, fixed to the demo's notice and day), and written
-as files: HTML, one CSV per table, and a PDF printed by Debian's Chromium.
-
-Kept beside the API until the app layer has a parameterised builder; the dashboard may call it too.
+"""The regulator report of one platform for one notice on one day (docs/enforcement.md, "Reports"): the audit
+at the notice's deadline and on the report day, the takedowns with their timestamps, the claims and whether they
+were handled in time, exposure, the audio evidence, and the audit log's head. Written as files: HTML, one CSV per
+table, and a PDF printed by Debian's Chromium. Used by ``songclear report regulator``, the API's report jobs and
+the demo.
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ from pathlib import Path
 from songclear.errors import InputError, NotFound
 
 FORMATS = ("html", "csv", "pdf")
-MEDIA_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".csv": "text/csv; charset=utf-8",
-    ".pdf": "application/pdf",
-}
 
 
 def build_regulator_report(
@@ -104,11 +99,31 @@ def write_report_files(
     return files
 
 
-def media_type(name: str) -> str:
-    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
-
-
 def _dt(value):
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(value)
+
+
+def write_regulator_report(
+    db,
+    *,
+    platform: str,
+    notice_id: str,
+    day: date,
+    out: Path,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Callable = lambda *a: None,
+) -> list[str]:
+    """Build the report and write its files under ``out`` (the CSVs in ``out/regulator-csv``); their paths."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise InputError(f"unknown report format {sorted(unknown)[0]!r}: use {', '.join(FORMATS)}")
+    report = build_regulator_report(db, platform=platform, notice_id=notice_id, day=day, progress=progress)
+    written = []
+    for name, content in write_report_files(report, formats, progress).items():
+        folder = out / "regulator-csv" if name.endswith(".csv") else out
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(content)
+        written.append(str(folder / name))
+    return written

@@ -238,7 +238,8 @@ def audit_platforms(
         def audit_share(share: list[str], share_repo) -> dict[str, T]:
             return {
                 p: handle(
-                    _run_audit(share_repo, p, day, query, known_at, None, with_timeline, True, ledger), share_repo
+                    _run_audit(share_repo, p, day, query, known_at, None, with_timeline, True, ledger),
+                    share_repo,
                 )
                 for p in share
             }

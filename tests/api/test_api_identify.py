@@ -79,3 +79,28 @@ def test_a_clip_over_the_upload_limit_is_413_before_it_is_decoded(world, clips):
         assert r.status_code == 413 and r.json()["type"] == "urn:songclear:problem:PayloadTooLarge"
     finally:
         app.state.songclear.close()
+
+
+def test_the_server_keeps_one_open_index_and_reopens_it_when_references_change(world, clips, tmp_path):
+    st = world.app.state.songclear
+    first = st.fingerprint_index()
+    assert st.fingerprint_index() is first  # kept open between requests
+    other_isrc = "CNJ011400003"  # 长江以南, a recording of the demo ledger with no reference audio here
+    song = synth_music(11, 20.0, rate=RATE)
+    ref = encode(song, tmp_path / f"{other_isrc}.flac")
+    with Database.open(world.db_url) as db:
+        add_references(
+            db,
+            world.index_path,
+            [ref],
+            [other_isrc],
+            now=lambda: datetime(2015, 7, 13, tzinfo=UTC),
+            workers=1,
+        )
+    clip = encode(song[3 * RATE : 11 * RATE], tmp_path / "other.mp3").read_bytes()
+    r = world.client.post(
+        "/identify", headers=world.as_("jade"), files={"file": ("other.mp3", clip, "audio/mpeg")}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["matches"][0]["recording"] == other_isrc
+    assert st.fingerprint_index() is not first  # the commit rewrote the manifest: reopened once

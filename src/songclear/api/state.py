@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import Request
 
 from songclear.api.jobs import JobRunner
-from songclear.errors import RateLimited
+from songclear.errors import NotFound, RateLimited
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,8 @@ class ApiState:
     claims_limiter: RateLimiter = field(init=False)
     writer: SerialisedWrites = field(init=False)  # the database, for anything that writes
     jobs: JobRunner = field(init=False)
+    _index: tuple | None = field(init=False, default=None)  # (manifest stamp, open FingerprintIndex)
+    _index_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         lim = self.limits
@@ -94,6 +96,24 @@ class ApiState:
         self.claims_limiter = RateLimiter(lim.claims_per_window, lim.window_s, "claims and counter-notices")
         self.writer = SerialisedWrites(self.db)
         self.jobs = JobRunner(self.writer, self.clock, workers=lim.job_workers)
+
+    def fingerprint_index(self):
+        """The fingerprint index, opened once and kept open (its lookup directories too) until a commit rewrites
+        its manifest (a scan, ``fp add``): reopening per request cost more CPU than the search itself."""
+        from songclear.fingerprint import FingerprintIndex
+
+        manifest = self.index_path / "manifest.json"
+        try:
+            st = manifest.stat()
+        except FileNotFoundError:
+            raise NotFound(
+                f"no fingerprint index at {self.index_path}: add references first with 'songclear fp add'"
+            ) from None
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        with self._index_lock:
+            if self._index is None or self._index[0] != stamp:
+                self._index = (stamp, FingerprintIndex.open(self.index_path, create=False))
+            return self._index[1]
 
     def close(self) -> None:
         """Stop the job runner and close the database (the app's shutdown; tests)."""

@@ -141,11 +141,17 @@ class ClipResult:
 
 def identify_clips(index_path: Path, clips: list[Path]) -> list[ClipResult]:
     """Identify each clip against the index (opened once); a clip that cannot be decoded fails alone."""
-    from songclear.fingerprint import FingerprintIndex, decode_file
+    from songclear.fingerprint import FingerprintIndex
 
     if not (index_path / "manifest.json").exists():
         raise NotFound(f"no fingerprint index at {index_path}: add references first with 'songclear fp add'")
-    index = FingerprintIndex.open(index_path, create=False)
+    return search_clips(FingerprintIndex.open(index_path, create=False), clips)
+
+
+def search_clips(index, clips: list[Path]) -> list[ClipResult]:
+    """``identify_clips`` against an index already open (the server keeps one)."""
+    from songclear.fingerprint import decode_file
+
     out = []
     for clip in clips:
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from songclear.cli.output import console, emit_json
+from songclear.errors import InputError
 
 JSON = typer.Option(False, "--json", help="Print JSON instead of text.")
 token_app = typer.Typer(
@@ -37,6 +38,14 @@ def serve_cmd(
     demo_audio: bool = typer.Option(
         True, "--demo-audio/--no-demo-audio", help="Build the demo world with its audio and scans."
     ),
+    identify_limit: int = typer.Option(
+        30, "--identify-limit", help="Identify requests per token per minute (429 beyond)."
+    ),
+    claims_limit: int = typer.Option(
+        30, "--claims-limit", help="Claims and counter-notices per token per minute (429 beyond)."
+    ),
+    max_upload_mb: float = typer.Option(20.0, "--max-upload-mb", help="Largest request body (413 beyond)."),
+    job_workers: int = typer.Option(2, "--job-workers", help="Threads running background jobs."),
     json_: bool = typer.Option(
         False, "--json", help="Print the address served as one JSON line, then serve."
     ),
@@ -45,13 +54,24 @@ def serve_cmd(
     import uvicorn
 
     from songclear.api import create_app
+    from songclear.api.state import Limits
 
     db_url, index_path, users = ctx.obj.db_url, ctx.obj.index_path(), []
     if demo and ctx.parent.params.get("db") is None:  # no --db, no SONGCLEAR_DB: the demo world
         db_url = f"sqlite:///{demo_dir / 'songclear.db'}"
         index_path = demo_dir / "fingerprints"
         users = _demo_world(db_url, demo_dir, index_path, audio=demo_audio, quiet=json_)
-    app = create_app(db_url, index_path=index_path, demo=demo)
+    if min(identify_limit, claims_limit, job_workers) < 1 or max_upload_mb <= 0:
+        raise InputError(
+            "--identify-limit, --claims-limit, --job-workers and --max-upload-mb must be positive"
+        )
+    limits = Limits(
+        max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+        identify_per_window=identify_limit,
+        claims_per_window=claims_limit,
+        job_workers=job_workers,
+    )
+    app = create_app(db_url, index_path=index_path, demo=demo, limits=limits)
     url = f"http://{host}:{port}"
     if json_:
         emit_json({"url": url, "db": app.state.songclear.db.url, "demo": demo})

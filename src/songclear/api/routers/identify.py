@@ -4,6 +4,7 @@ so decoding and fingerprinting never block the event loop."""
 from __future__ import annotations
 
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -11,7 +12,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from songclear.api.auth import ADMIN, PLATFORM, RIGHTS_HOLDER, Caller, Principal, require
 from songclear.api.state import ApiState, state
 from songclear.api.uploads import Upload, read_upload
-from songclear.errors import AudioError
+from songclear.errors import AudioError, NotFound
 from songclear.store.repository import LedgerRepository
 
 router = APIRouter(tags=["audio"])
@@ -32,21 +33,20 @@ def identify(
 
 
 def _identify(st: ApiState, upload: Upload) -> dict:
-    from songclear.app.fingerprints import identify_clips
+    from songclear.app.fingerprints import search_clips
 
+    index = st.fingerprint_index()
     with tempfile.TemporaryDirectory(prefix="songclear-clip-") as folder:
         path = Path(folder) / upload.name  # the suffix tells the decoder what it reads
         path.write_bytes(upload.data)
-        (result,) = identify_clips(st.index_path, [path])
+        (result,) = search_clips(index, [path])
     if result.error is not None:
         raise AudioError(f"{upload.name}: {result.error.replace(folder + '/', '')}")
-    with st.db.session() as session:
-        recordings = LedgerRepository(session).load_ledger().recordings
+    titles = {}
+    with st.db.session() as session:  # only the matched recordings, not the whole ledger
+        repo = LedgerRepository(session)
+        for isrc in {m.recording_id for m in result.matches}:
+            with suppress(NotFound):  # fingerprinted, but no longer (or not yet) in the ledger
+                titles[isrc] = repo.get_recording(isrc).title
     result.clip = upload.name
-    return result.as_dict(
-        {
-            m.recording_id: recordings[m.recording_id].title
-            for m in result.matches
-            if m.recording_id in recordings
-        }
-    )
+    return result.as_dict(titles)

@@ -352,7 +352,7 @@ def _verify(near, owner, t1q, tr, t1r, spanr, f1r, df, recording_id, params) -> 
         recording_id=recording_id,
         query_start=qs / FRAME_RATE,
         query_end=qe / FRAME_RATE,
-        reference_start=(slope * qs + icept) / FRAME_RATE,
+        reference_start=max(0.0, (slope * qs + icept) / FRAME_RATE),  # the fit can land a hair before 0
         reference_end=(slope * qe + icept) / FRAME_RATE,
         speed=float(slope),
         pitch=float(2.0 ** (shift / 12.0)),

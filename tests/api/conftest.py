@@ -5,47 +5,18 @@ token, tight limits) build their own app or token.
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from apiworld import NOW, Client, World, demo_world, make_tokens
-from sqlalchemy import create_engine, text
 
+from backends import BACKENDS, backend_url
 from songclear.api import Limits, create_app
-from songclear.store.database import normalise_url
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ],
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def module_db_url(request, tmp_path_factory):
     """``db_url`` of tests/conftest.py, once per module: a SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('api') / 'songclear.db'}"
-        return
-    admin_url = os.environ.get("SONGCLEAR_TEST_PG")
-    if not admin_url:
-        if os.environ.get("SONGCLEAR_REQUIRE_PG"):
-            pytest.fail("SONGCLEAR_TEST_PG is not set but SONGCLEAR_REQUIRE_PG is")
-        pytest.skip("SONGCLEAR_TEST_PG not set (CI always sets it)")
-    base = normalise_url(admin_url)
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with backend_url(request.param, tmp_path_factory.mktemp("api")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

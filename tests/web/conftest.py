@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from webworld import BACKENDS, World, backend_url, build_world, make_app
+from webworld import World, build_world, make_app
+
+from backends import BACKENDS, backend_url
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -3,20 +3,12 @@ over it; on SQLite and on PostgreSQL (SONGCLEAR_TEST_PG), built once per test mo
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
-
 from songclear.store import Database
-from songclear.store.database import normalise_url
 from songclear.store.users import UserRepository
 
 NOW = datetime(2016, 2, 1, tzinfo=UTC)
@@ -31,37 +23,6 @@ USERS = {
     "jade": ("rights_holder", "L-JADE"),
     "silk": ("rights_holder", "L-SILK"),
 }
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-]
-
-
-@contextmanager
-def backend_url(backend: str, folder: Path) -> Iterator[str]:
-    """A fresh database for a module: a SQLite file, or its own PostgreSQL schema (dropped afterwards) as
-    tests/conftest.py's ``db_url`` makes one per test."""
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / 'songclear.db'}"
-        return
-    admin_url = os.environ.get("SONGCLEAR_TEST_PG")
-    if not admin_url:
-        if os.environ.get("SONGCLEAR_REQUIRE_PG"):
-            pytest.fail("SONGCLEAR_TEST_PG is not set but SONGCLEAR_REQUIRE_PG is")
-        pytest.skip("SONGCLEAR_TEST_PG not set (CI always sets it)")
-    base = normalise_url(admin_url)
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def build_world(db_url: str, folder: Path) -> None:

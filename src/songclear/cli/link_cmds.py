@@ -58,14 +58,7 @@ def review_list(
     from songclear.store.links import LinkRepository
 
     with ctx.obj.database().session() as session:
-        repo = LinkRepository(session)
-        decided = repo.decisions(platform)
-        pending = [
-            s
-            for key, s in sorted(repo.current(platform).items())
-            if s.link.outcome == "review"
-            and not any(d.decided_at >= s.recorded_at for d in decided.get(key, []))
-        ]
+        pending = LinkRepository(session).review_queue(platform)
     if json_:
         emit_json({"queue": [s.as_dict() for s in pending]})
         return

@@ -108,6 +108,16 @@ class LinkRepository:
 
     # -- review ---------------------------------------------------------------------------------------------------
 
+    def review_queue(self, platform: str) -> list[StoredLink]:
+        """Proposals in review with no decision since they were made (a newer proposal asks again), by track."""
+        decided = self.decisions(platform)
+        return [
+            s
+            for key, s in sorted(self.current(platform).items())
+            if s.link.outcome == "review"
+            and not any(d.decided_at >= s.recorded_at for d in decided.get(key, []))
+        ]
+
     def decide(
         self, platform: str, track_id: str, decision: str, *, actor: str, note: str, at: datetime
     ) -> ReviewDecision:

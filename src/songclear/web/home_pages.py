@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from songclear.api.auth import ADMIN, REGULATOR, require
 from songclear.api.state import state
-from songclear.errors import InputError
+from songclear.errors import InputError, NotFound
 from songclear.store.repository import LedgerRepository
 from songclear.web.access import may_act_for_platform, may_read_platform, visible_platforms
 from songclear.web.render import PREFIX, PageRoute, page, redirect
@@ -42,21 +42,22 @@ def review_queue(request: Request, platform: str, who: Viewer = Viewing):
         links = LinkRepository(session)
         current = links.current(platform)
         decided = links.decisions(platform)
-        titles = {t.track_id: t for t in LedgerRepository(session).iter_tracks(platform)}
-        recordings = LedgerRepository(session).load_ledger().recordings
-    rows = []
-    for (_, track_id), s in sorted(current.items()):
-        history = decided.get((platform, track_id), [])
-        candidate = s.link.isrc or s.link.work_id
-        verdict = next((d for d in reversed(history) if d.candidate == candidate), None)
-        if s.link.outcome != "review" and verdict is None:
-            continue
-        rows.append(
-            {
-                "track_id": track_id, "track": titles.get(track_id), "link": s.as_dict(), "verdict": verdict,
-                "title": recordings[s.link.isrc].title if s.link.isrc in recordings else None,
-            }
-        )  # fmt: skip
+        ledger = LedgerRepository(session)
+        rows = []
+        for (_, track_id), s in sorted(current.items()):
+            history = decided.get((platform, track_id), [])
+            candidate = s.link.isrc or s.link.work_id
+            verdict = next((d for d in reversed(history) if d.candidate == candidate), None)
+            if s.link.outcome != "review" and verdict is None:
+                continue
+            # Only the queue's tracks and candidates are read, not the library and the ledger.
+            rows.append(
+                {
+                    "track_id": track_id, "track": _or_none(ledger.get_track, platform, track_id),
+                    "link": s.as_dict(), "verdict": verdict,
+                    "title": getattr(_or_none(ledger.get_recording, s.link.isrc), "title", None),
+                }
+            )  # fmt: skip
     rows.sort(key=lambda r: (r["verdict"] is not None, r["track_id"]))
     return page(request, "review.html.j2", platform=platform, rows=rows)
 
@@ -99,3 +100,13 @@ def audit_log(request: Request, verify: str | None = None, who: Viewer = Viewing
         request, "log.html.j2", entries=list(reversed(entries[-LOG_LIMIT:])), total=len(entries), head=head,
         checked=checked, limit=LOG_LIMIT,
     )  # fmt: skip
+
+
+def _or_none(get, *key):
+    """``get(*key)``, or None when a key is None or names nothing (a track since removed, an unknown ISRC)."""
+    if any(k is None for k in key):
+        return None
+    try:
+        return get(*key)
+    except NotFound:
+        return None

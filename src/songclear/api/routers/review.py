@@ -32,14 +32,7 @@ def _decisions_view(history) -> list[dict]:
 def review_queue(request: Request, platform: str = PLATFORM, who: Principal = Caller, window: Window = Paged):
     require_platform(who, platform)
     with state(request).db.session() as session:
-        repo = LinkRepository(session)
-        decided = repo.decisions(platform)
-        pending = [
-            s
-            for key, s in sorted(repo.current(platform).items())
-            if s.link.outcome == "review"
-            and not any(d.decided_at >= s.recorded_at for d in decided.get(key, []))
-        ]
+        pending = LinkRepository(session).review_queue(platform)
     return window.of([s.as_dict() for s in pending])
 
 

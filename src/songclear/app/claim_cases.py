@@ -9,11 +9,9 @@ from datetime import datetime
 from songclear.domain.enforcement.claims import missing
 from songclear.domain.enforcement.deadlines import rules_for
 from songclear.domain.enforcement.rivals import Withdrawal, case_state, in_conflict, rivals_standing
-from songclear.domain.enforcement.takedown import ReasonKind, undo_actions
 from songclear.errors import InputError
 from songclear.store.auditlog import log_event
 from songclear.store.claims import ClaimRepository, answer_to_dict, claim_to_dict
-from songclear.store.takedowns import TakedownRepository
 
 WITHDRAWN = "withdrawn"  # the claim step
 
@@ -40,7 +38,7 @@ def refuse_if_withdrawn(claims: ClaimRepository, claim_id: str) -> None:
 def withdraw(db, claim_id: str, *, reason: str, now: datetime, actor: str) -> dict:
     """Withdraw a claim (the claimant retracts it, or settled with a rival): recorded once, its takedowns in force
     lifted (a track another removal holds stays down). Withdrawing twice is refused."""
-    from songclear.app.enforcement import lift
+    from songclear.app.enforcement import lift_claim_takedowns
 
     if not reason.strip():
         raise InputError("a withdrawal needs a reason (--reason)")
@@ -48,15 +46,10 @@ def withdraw(db, claim_id: str, *, reason: str, now: datetime, actor: str) -> di
         claims = ClaimRepository(session)
         case = claims.case(claim_id)
         refuse_if_withdrawn(claims, claim_id)
-        takedowns = TakedownRepository(session)
-        ids = [
-            s.action.id for s in takedowns.actions(case.claim.platform)
-            if s.claim_id == claim_id and s.undo is None and s.action.reason.kind is ReasonKind.CLAIM
-        ]  # fmt: skip
-        result = undo_actions(
-            takedowns.state(), ids, at=now, actor=actor, reason=f"claim withdrawn: {reason}"
-        )
-        lift(session, result, now=now, actor=actor, action="claim-withdraw-undo")
+        ids, result = lift_claim_takedowns(
+            session, claim_id, case.claim.platform, reason=f"claim withdrawn: {reason}", now=now, actor=actor,
+            action="claim-withdraw-undo",
+        )  # fmt: skip
         payload = {"reason": reason, "lifted": ids, "rivals": list(rivals_standing(case, {}))}
         claims.add_step(claim_id, WITHDRAWN, at=now, actor=actor, payload=payload)
         log_event(session, at=now, actor=actor, action="claim-withdrawn", subject=claim_id, payload=payload)

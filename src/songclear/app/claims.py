@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from songclear.app.enforcement import ApplyReport, put_in_force
+from songclear.app.enforcement import ApplyReport, lift_claim_takedowns, put_in_force
 from songclear.domain.enforcement.claimants import ClaimantStats, claimant_stats
 from songclear.domain.enforcement.claims import Claim, ClaimAnswer, Outcome, answer_claim, missing
 from songclear.domain.enforcement.counternotice import (
@@ -21,12 +21,10 @@ from songclear.domain.enforcement.counternotice import (
     receive_counter_notice,
 )
 from songclear.domain.enforcement.deadlines import Alert, Regime, alerts, rules_for, takedown_due
-from songclear.domain.enforcement.takedown import ReasonKind, undo_actions
 from songclear.domain.identifiers import normalise_isrc
 from songclear.errors import ImportError_, InputError
 from songclear.store.auditlog import log_event
 from songclear.store.claims import ClaimRepository, answer_to_dict, claim_to_dict, counter_to_dict
-from songclear.store.takedowns import TakedownRepository
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CLAIM_FIELDS = frozenset(Claim.__dataclass_fields__) | {"evidence_files"}
@@ -244,17 +242,10 @@ def restore(db, claim_id: str, *, now: datetime, actor: str) -> RestoreReport:
         out = RestoreReport(claim_id, ok, why)
         if not ok:
             return out
-        takedowns = TakedownRepository(session)
-        ids = [
-            s.action.id for s in takedowns.actions(case.claim.platform)
-            if s.claim_id == claim_id and s.undo is None and s.action.reason.kind is ReasonKind.CLAIM
-        ]  # fmt: skip
-        from songclear.app.enforcement import lift
-
-        result = undo_actions(
-            takedowns.state(), ids, at=now, actor=actor, reason=f"restored after counter-notice: {why}"
-        )
-        lift(session, result, now=now, actor=actor, action="claim-restore")
+        ids, result = lift_claim_takedowns(
+            session, claim_id, case.claim.platform, reason=f"restored after counter-notice: {why}", now=now,
+            actor=actor, action="claim-restore",
+        )  # fmt: skip
         out.reinstated, out.still_down = list(result.reinstated), list(result.still_down)
         claims.add_step(claim_id, "restored", at=now, actor=actor, payload={"actions": ids, "why": why})
     return out

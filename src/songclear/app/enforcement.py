@@ -18,6 +18,7 @@ from songclear.app.reaudit import Reaudit, reaudit  # noqa: F401 - re-audit afte
 from songclear.domain.catalogue import Availability
 from songclear.domain.clearance import ClearanceDecision
 from songclear.domain.enforcement.takedown import (
+    ReasonKind,
     TakedownAction,
     TakedownPlan,
     UndoResult,
@@ -149,6 +150,21 @@ def lift(session, result: UndoResult, *, now: datetime, actor: str, action: str 
             session, at=now, actor=actor, action=action, subject=u.track,
             payload={"action": u.action_id, "reason": u.reason, "live": u.track in result.reinstated},
         )  # fmt: skip
+
+
+def lift_claim_takedowns(
+    session, claim_id: str, platform: str, *, reason: str, now: datetime, actor: str, action: str
+) -> tuple[list[str], UndoResult]:
+    """Inside the caller's transaction: lift the removals a claim caused that are still in force (a restore after
+    a counter-notice, a withdrawal). Returns their action ids and the undo; a track another removal holds stays down."""
+    takedowns = TakedownRepository(session)
+    ids = [
+        s.action.id for s in takedowns.actions(platform)
+        if s.claim_id == claim_id and s.undo is None and s.action.reason.kind is ReasonKind.CLAIM
+    ]  # fmt: skip
+    result = undo_actions(takedowns.state(), ids, at=now, actor=actor, reason=reason)
+    lift(session, result, now=now, actor=actor, action=action)
+    return ids, result
 
 
 def undo(db, action_ids: list[str], *, reason: str, now: datetime, actor: str) -> UndoResult:

@@ -102,6 +102,14 @@ class Forbidden(SongclearError):
     title = "Forbidden"
 
 
+class StateConflict(InputError):
+    """A well-formed request the case's current state does not allow: restoring before the window opens or
+    after a suit, withdrawing or answering a withdrawn claim."""
+
+    http_status = 409
+    title = "Not allowed in this state"
+
+
 class PayloadTooLarge(InputError):
     http_status = 413
     title = "Upload too large"

@@ -124,6 +124,14 @@ def matrix(f: dict) -> list[tuple[str, str, dict, dict[str, int]]]:
         ("POST", f"{claim}/answer", {}, expect("admin netease", qq=404, silk=404)),
         ("POST", f"{claim}/counter", {"data": {"counter": json.dumps(COUNTER)}},
          expect("admin netease", ok=201, qq=404, silk=404)),
+        ("GET", "/claims/claimants", {}, expect("admin regulator")),
+        # A suit: the claimant, or the platform recording what the claimant told it.
+        ("POST", f"{claim}/suit", {}, expect("admin netease jade", regulator=403, qq=404, silk=404)),
+        # After that suit the regime stops the restore clock: allowed callers get 409, not 403.
+        ("POST", f"{claim}/restore", {}, expect("admin netease", ok=409, qq=404, silk=404)),
+        # Withdrawn once (by the admin, first in ROLES); the claimant then gets 409, not 403.
+        ("POST", "/claims/C-JADE-KW/withdraw", {"json": {"reason": "settled"}},
+         expect("admin", jade=409, regulator=403, qq=404, netease=404, silk=404)),
         # No fingerprint index here either (test_api_identify.py identifies real audio).
         ("POST", "/identify", clip, expect("admin qq netease jade silk", ok=404)),
     ]

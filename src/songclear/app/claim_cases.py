@@ -9,7 +9,7 @@ from datetime import datetime
 from songclear.domain.enforcement.claims import missing
 from songclear.domain.enforcement.deadlines import rules_for
 from songclear.domain.enforcement.rivals import Withdrawal, case_state, in_conflict, rivals_standing
-from songclear.errors import InputError
+from songclear.errors import InputError, StateConflict
 from songclear.store.auditlog import log_event
 from songclear.store.claims import ClaimRepository, answer_to_dict, claim_to_dict
 
@@ -30,7 +30,7 @@ def withdrawals(claims: ClaimRepository, claim_ids) -> dict[str, Withdrawal]:
 def refuse_if_withdrawn(claims: ClaimRepository, claim_id: str) -> None:
     found = withdrawals(claims, [claim_id]).get(claim_id)
     if found is not None:
-        raise InputError(
+        raise StateConflict(
             f"claim {claim_id} was withdrawn on {found.at:%Y-%m-%d %H:%M} by {found.actor}: nothing to answer"
         )
 

@@ -112,11 +112,11 @@ def claim_restore(ctx: typer.Context, claim_id: str = CLAIM_ID, json_: bool = JS
     """Put a claim's items back after a valid counter-notice, when the regime's window is open and no suit is
     reported; refused otherwise (exit code 2), with why."""
     from songclear.app.claims import restore
-    from songclear.errors import InputError
+    from songclear.errors import StateConflict
 
     r = restore(ctx.obj.database(), claim_id, now=ctx.obj.now(), actor=ctx.obj.actor())
     if not r.allowed:
-        raise InputError(f"claim {claim_id} may not be restored: {r.why}")
+        raise StateConflict(f"claim {claim_id} may not be restored: {r.why}")
     view = {"claim": claim_id, "why": r.why, "reinstated": r.reinstated, "still_down": r.still_down}
     _out(json_, view, f"restored {', '.join(r.reinstated) or 'nothing'} ({r.why})")
 
@@ -198,12 +198,7 @@ def claims_claimants(
     from songclear.app.claims import claimants
 
     stats = claimants(ctx.obj.database(), min_items=min_items, threshold=threshold)
-    rows = [
-        {"claimant": s.claimant, "claims": s.claims, "incomplete": s.incomplete, "items": s.items,
-         "infringing": s.infringing, "rejected": s.rejected, "review": s.review,
-         "rejection_rate": round(s.rejection_rate, 4), "flagged": s.flagged}
-        for s in stats
-    ]  # fmt: skip
+    rows = [s.as_dict() for s in stats]
     if json_:
         emit_json({"claimants": rows})
         return

@@ -12,10 +12,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
+from pydantic import BaseModel, Field
 
 from songclear.api.auth import (
     ADMIN,
     PLATFORM,
+    REGULATOR,
     RIGHTS_HOLDER,
     Caller,
     Principal,
@@ -26,7 +28,7 @@ from songclear.api.claim_intake import filed, parse_object
 from songclear.api.pages import Paged, Window
 from songclear.api.state import ApiState, state
 from songclear.api.uploads import read_upload
-from songclear.errors import Forbidden, NotFound
+from songclear.errors import Forbidden, InputError, NotFound, StateConflict
 
 router = APIRouter(prefix="/claims", tags=["claims"])
 CLAIM_ID = Path(..., description="The claim's id (the claimant's reference).")
@@ -152,6 +154,25 @@ def claim_alerts(
     return {"now": when.isoformat()} | window.of(rows)
 
 
+@router.get(
+    "/claimants",
+    summary="Per claimant: claims, answers and the share rejected; flagged ones (admin, regulator)",
+)
+def list_claimants(
+    request: Request,
+    who: Principal = Caller,
+    window: Window = Paged,
+    min_items: int = Query(10, ge=1, description="Items answered before a claimant can be flagged."),
+    threshold: float = Query(0.5, ge=0, le=1, description="Flag above this share of items rejected."),
+) -> dict:
+    from songclear.app.claims import claimants
+
+    require(who, ADMIN, REGULATOR)
+    return window.of(
+        [c.as_dict() for c in claimants(state(request).db, min_items=min_items, threshold=threshold)]
+    )
+
+
 @router.get("/{claim_id}", summary="A claim: what it says, its per-track answer with deadlines, its history")
 def get_claim(request: Request, claim_id: str = CLAIM_ID, who: Principal = Caller) -> dict:
     from songclear.store.claims import answer_to_dict, claim_to_dict, counter_to_dict
@@ -235,3 +256,71 @@ def file_counter(
                   "basis": r.window[1].basis}  # fmt: skip
     return {"claim": claim_id, "counter": r.case.counter.id, "valid": not r.missing, "missing": list(r.missing),
             "window": window}  # fmt: skip
+
+
+class SuitReport(BaseModel):
+    reported_at: datetime | None = Field(None, description="When the suit was reported (default: now).")
+
+
+class Withdrawal(BaseModel):
+    reason: str = Field(
+        ..., min_length=1, description="Why the claimant withdraws (settled, filed in error...)."
+    )
+
+
+@router.post(
+    "/{claim_id}/suit",
+    summary="The claimant reports a suit: stops the restore clock where the regime says so",
+)
+def report_suit(
+    request: Request, body: SuitReport | None = None, claim_id: str = CLAIM_ID, who: Principal = Caller
+) -> dict:
+    """Admin, the claimant, or the platform recording what the claimant told it."""
+    from songclear.app.claims import report_suit as record_suit
+
+    st = state(request)
+    case, _, _ = _case(st, who, claim_id)
+    if who.party != case.claim.claimant:
+        require_operator(who, case.claim.platform)
+    at = body.reported_at if body and body.reported_at else None
+    if at is not None and at.tzinfo is None:
+        raise InputError("reported_at needs a UTC offset")
+    case = record_suit(st.writer, claim_id, now=st.clock(), actor=who.actor, reported_at=at)
+    return {"claim": claim_id, "suit_reported_at": case.suit_reported_at.isoformat()}
+
+
+@router.post(
+    "/{claim_id}/restore",
+    summary="Put a claim's items back after a valid counter-notice (admin, the platform)",
+)
+def restore_claim(request: Request, claim_id: str = CLAIM_ID, who: Principal = Caller) -> dict:
+    """409 when the regime does not allow it yet (or any more): no valid counter-notice, the window not open, a
+    suit reported."""
+    from songclear.app.claims import restore
+
+    st = state(request)
+    case, _, _ = _case(st, who, claim_id)
+    require_operator(who, case.claim.platform)
+    r = restore(st.writer, claim_id, now=st.clock(), actor=who.actor)
+    if not r.allowed:
+        raise StateConflict(f"claim {claim_id} may not be restored: {r.why}")
+    return {"claim": claim_id, "why": r.why, "reinstated": r.reinstated, "still_down": r.still_down}
+
+
+@router.post(
+    "/{claim_id}/withdraw", summary="The claimant withdraws its claim; its takedowns in force are lifted"
+)
+def withdraw_claim(
+    request: Request, body: Withdrawal, claim_id: str = CLAIM_ID, who: Principal = Caller
+) -> dict:
+    """Admin or the claimant. Once only (409 after)."""
+    from songclear.app.claim_cases import withdraw
+
+    st = state(request)
+    case, _, _ = _case(st, who, claim_id)
+    if not (who.role == ADMIN or who.party == case.claim.claimant):
+        raise Forbidden(
+            f"only the claimant ({case.claim.claimant}) or an admin may withdraw claim {claim_id}"
+        )
+    out = withdraw(st.writer, claim_id, reason=body.reason, now=st.clock(), actor=who.actor)
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in out.items()}

@@ -29,6 +29,13 @@ class ClaimantStats:
         decided = self.infringing + self.rejected
         return self.rejected / decided if decided else 0.0
 
+    def as_dict(self) -> dict:
+        return {
+            "claimant": self.claimant, "claims": self.claims, "incomplete": self.incomplete, "items": self.items,
+            "infringing": self.infringing, "rejected": self.rejected, "review": self.review,
+            "rejection_rate": round(self.rejection_rate, 4), "flagged": self.flagged,
+        }  # fmt: skip
+
 
 def claimant_stats(
     answers: Iterable[ClaimAnswer], *, min_items: int = 10, threshold: float = 0.5

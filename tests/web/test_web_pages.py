@@ -79,6 +79,35 @@ def test_a_disabled_user_is_refused_and_its_session_ends(web_world):
     assert login(TestClient(web_world.app), "temp").status_code == 401
 
 
+def test_failed_logins_are_throttled_per_name_and_per_address(web_world):
+    from songclear.api import Limits, create_app
+    from songclear.api.state import RateLimiter
+
+    app = create_app(web_world.db_url, index_path=web_world.folder / "fp", limits=Limits(logins_per_window=3))
+    try:
+        client = TestClient(app)
+        assert [login(client, "qq", "wrong").status_code for _ in range(3)] == [401, 401, 401]
+        refused = login(client, "qq")  # the right password, but the window is full: not even checked
+        assert refused.status_code == 429 and "failed logins" in refused.text
+        assert login(TestClient(app), "QQ ", "wrong").status_code == 429  # the same name, however typed
+        assert login(TestClient(app), "kuwo").status_code == 200  # another name has its own window ...
+        for name in ("nobody-1", "nobody-2", "nobody-3", "nobody-4", "nobody-5"):
+            assert login(TestClient(app), name, "guess").status_code == 401
+        assert login(TestClient(app), "netease").status_code == 200  # 8 failures from this address ...
+        assert login(TestClient(app), "nobody-6", "guess").status_code == 401
+        assert login(TestClient(app), "netease").status_code == 429  # ... 9: every name refused from here
+    finally:
+        app.state.songclear.close()
+    clock = [0.0]
+    limiter = RateLimiter(2, 60.0, "failed logins", monotonic=lambda: clock[0])
+    limiter.hit("a")
+    limiter.hit("a")
+    with pytest.raises(Exception, match="retry in"):
+        limiter.check("a")
+    clock[0] = 61.0  # a sliding window: the failures age out
+    limiter.check("a")
+
+
 PAGES = [
     ("/ui/", ["Platforms", "/ui/platforms/kuwo"]),
     (

@@ -24,6 +24,8 @@ class Limits:
     claims_per_window: int = 30  # claims and counter-notices filed per token ...
     window_s: float = 60.0  # ... per this many seconds
     job_workers: int = 2  # threads running background jobs (imports, audits, scans, reports)
+    logins_per_window: int = 10  # failed dashboard logins per username, and 3x that per client address ...
+    login_window_s: float = 300.0  # ... per this many seconds: password guessing is slowed to a crawl
 
 
 class RateLimiter:
@@ -40,6 +42,14 @@ class RateLimiter:
 
     def hit(self, key: str) -> None:
         """Count a call for ``key``; raise RateLimited when it is one too many."""
+        self._take(key, count=True)
+
+    def check(self, key: str) -> None:
+        """Raise RateLimited if ``key`` has used up its window, without counting a call (a login counts only
+        its failures, but a full window refuses every attempt)."""
+        self._take(key, count=False)
+
+    def _take(self, key: str, *, count: bool) -> None:
         now = self.monotonic()
         with self._lock:
             calls = self._calls.setdefault(key, deque())
@@ -51,7 +61,8 @@ class RateLimiter:
                     f"at most {self.limit} {self.what} per {self.window_s:g} s: retry in {retry} s",
                     retry_after=retry,
                 )
-            calls.append(now)
+            if count:
+                calls.append(now)
 
 
 class SerialisedWrites:
@@ -85,6 +96,8 @@ class ApiState:
     limits: Limits
     identify_limiter: RateLimiter = field(init=False)
     claims_limiter: RateLimiter = field(init=False)
+    login_limiter: RateLimiter = field(init=False)  # per username
+    login_address_limiter: RateLimiter = field(init=False)  # per client address
     writer: SerialisedWrites = field(init=False)  # the database, for anything that writes
     jobs: JobRunner = field(init=False)
     _index: tuple | None = field(init=False, default=None)  # (manifest stamp, open FingerprintIndex)
@@ -94,6 +107,10 @@ class ApiState:
         lim = self.limits
         self.identify_limiter = RateLimiter(lim.identify_per_window, lim.window_s, "identify requests")
         self.claims_limiter = RateLimiter(lim.claims_per_window, lim.window_s, "claims and counter-notices")
+        self.login_limiter = RateLimiter(lim.logins_per_window, lim.login_window_s, "failed logins")
+        self.login_address_limiter = RateLimiter(
+            3 * lim.logins_per_window, lim.login_window_s, "failed logins from one address"
+        )
         self.writer = SerialisedWrites(self.db)
         self.jobs = JobRunner(self.writer, self.clock, workers=lim.job_workers)
 

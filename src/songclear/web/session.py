@@ -135,9 +135,18 @@ def login(
     expected = request.session.get("csrf") or ""
     if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
         raise Forbidden("the login form is stale (CSRF check failed): reload it")
-    with state(request).db.session() as session:
+    st = state(request)
+    # Failed logins are counted per name and per client address in a sliding window; once either is full every
+    # attempt is refused (429) before the password is looked at, so guessing is slowed to a crawl and a person
+    # who mistyped is not locked out for long.
+    address, name = (request.client.host if request.client else "unknown"), username.strip().casefold()
+    st.login_address_limiter.check(address)
+    st.login_limiter.check(name)
+    with st.db.session() as session:
         user = UserRepository(session).authenticate(username, password)
     if user is None:
+        st.login_address_limiter.hit(address)
+        st.login_limiter.hit(name)
         return page(
             request, "login.html.j2", http_status=401, csrf=expected, next=_safe_next(next),
             error="Unknown user, wrong password, or a disabled user.",

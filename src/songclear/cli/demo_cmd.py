@@ -176,3 +176,7 @@ def demo_cmd(
     for path in written:
         console.print(f"  {path}")
     console.print(f"Open [bold]{out / f'audit-netease-{last}.html'}[/] in a browser.")
+    console.print(
+        "Then [bold].venv/bin/songclear serve --demo[/] serves the dashboard on this world at "
+        "[bold]http://127.0.0.1:8000/ui/[/] (README.md says what to click)."
+    )

@@ -101,6 +101,8 @@ class ApiState:
     writer: SerialisedWrites = field(init=False)  # the database, for anything that writes
     jobs: JobRunner = field(init=False)
     _index: tuple | None = field(init=False, default=None)  # (manifest stamp, open FingerprintIndex)
+    _ledger: tuple | None = field(init=False, default=None)  # (ledger stamp, Ledger as known now)
+    _ledger_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     _index_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -113,6 +115,19 @@ class ApiState:
         )
         self.writer = SerialisedWrites(self.db)
         self.jobs = JobRunner(self.writer, self.clock, workers=lim.job_workers)
+
+    def ledger(self):
+        """The ledger as known now, loaded once and kept until a change to the ledger tables (by this server or any
+        other process: ``LedgerRepository.ledger_stamp``) — loading it is most of an audit's time on a big
+        ledger. Shared by every request: treat it as read-only (its ``derived`` caches are what decide() fills)."""
+        from songclear.store.repository import LedgerRepository
+
+        with self._ledger_lock, self.db.session() as session:
+            repo = LedgerRepository(session)
+            stamp = repo.ledger_stamp()
+            if self._ledger is None or self._ledger[0] != stamp:
+                self._ledger = (stamp, repo.load_ledger())
+            return self._ledger[1]
 
     def fingerprint_index(self):
         """The fingerprint index, opened once and kept open (its lookup directories too) until a commit rewrites

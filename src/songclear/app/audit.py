@@ -351,9 +351,11 @@ def explain_track(
     query: ClearanceQuery,
     known_at: datetime | None = None,
     resolve: IdentityResolver | None = None,
+    ledger: Ledger | None = None,
 ) -> tuple[LibraryTrack, ClearanceDecision, Ledger]:
+    """``ledger``: the ledger as known at ``known_at``, already loaded (a server keeps the current one)."""
     track = repo.get_track(platform, track_id, known_at=known_at)
-    ledger = repo.load_ledger(known_at)
+    ledger = ledger if ledger is not None else repo.load_ledger(known_at)
     resolve = resolve or identity_resolver(repo, platform, known_at)
     return track, decide(track, resolve(track), ledger, query), ledger
 

@@ -26,19 +26,8 @@ def log_show(
     from songclear.store.auditlog import AuditLog
 
     with ctx.obj.database().session() as session:
-        entries = list(AuditLog(session).entries())[-limit:]
-    rows = [
-        {
-            "seq": e.seq,
-            "at": e.at.isoformat(),
-            "actor": e.actor,
-            "action": e.action,
-            "subject": e.subject,
-            "payload": e.data(),
-            "hash": e.hash,
-        }
-        for e in entries
-    ]
+        newest, _ = AuditLog(session).page(limit=limit)
+    rows = [e.as_dict() for e in reversed(newest)]  # oldest of them first, as a log reads
     if json_:
         emit_json({"entries": rows})
         return

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from songclear.domain.enforcement.auditlog import LogEntry, LogProblem, append, verify
@@ -39,6 +39,28 @@ class AuditLog:
         result = self.session.execute(select(T).order_by(T.c.id).execution_options(yield_per=batch))
         for row in result:
             yield _entry(row)
+
+    def page(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        action: str | None = None,
+        since: datetime | None = None,
+        subject: str | None = None,
+    ) -> tuple[list[LogEntry], int]:
+        """Newest first: ``limit`` entries after skipping ``offset``, filtered by action, time and subject; and how
+        many entries match in all."""
+        where = []
+        if action is not None:
+            where.append(T.c.action == action)
+        if since is not None:
+            where.append(T.c.at >= since)
+        if subject is not None:
+            where.append(T.c.subject == subject)
+        total = self.session.execute(select(func.count()).select_from(T).where(*where)).scalar_one()
+        q = select(T).where(*where).order_by(T.c.seq.desc()).limit(limit).offset(offset)
+        return [_entry(r) for r in self.session.execute(q)], total
 
     def verify(self, *, expected_head: str | None = None) -> tuple[int, list[LogProblem]]:
         entries = list(self.entries())

@@ -134,6 +134,13 @@ class AudioMatchRepository:
         )
         return {status: n for status, n in self.session.execute(q).all()}
 
+    def last_scan(self, platform: str) -> datetime | None:
+        """When a track of ``platform`` was last scanned (any index version), or None."""
+        t = tables.scanned_tracks
+        return self.session.execute(
+            select(func.max(t.c.recorded_at)).where(t.c.platform == platform)
+        ).scalar()
+
     def _latest_scans(self, platform: str | None, known_at: datetime | None):
         """Per track, the newest scan recorded at or before ``known_at``: (platform, track_id) -> index_version."""
         t = tables.scanned_tracks

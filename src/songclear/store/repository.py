@@ -53,6 +53,12 @@ class ImportRecord:
     recorded_at: datetime
     counts: dict[str, int]
 
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source, "sha256": self.sha256, "kind": self.kind,
+            "recorded_at": self.recorded_at.isoformat(), "counts": self.counts,
+        }  # fmt: skip
+
 
 def _instant(value: datetime | None, name: str) -> datetime | None:
     try:
@@ -181,13 +187,15 @@ class LedgerRepository:
         """The latest import of a file with this content and kind, if any."""
         t = tables.imports
         stmt = select(t).where(t.c.sha256 == sha256, t.c.kind == kind).order_by(t.c.id.desc()).limit(1)
-        row = self.session.execute(stmt).mappings().first()
-        if row is None:
-            return None
-        return ImportRecord(
-            id=row["id"], source=row["source"], sha256=row["sha256"], kind=row["kind"],
-            recorded_at=row["recorded_at"], counts=json.loads(row["counts"]),
-        )  # fmt: skip
+        row = self.session.execute(stmt).first()
+        return _import_record(row) if row is not None else None
+
+    def imports(self, *, limit: int, offset: int = 0) -> tuple[list[ImportRecord], int]:
+        """The files imported, newest first: a page of them, and how many there are."""
+        t = tables.imports
+        total = self.session.execute(select(func.count()).select_from(t)).scalar_one()
+        rows = self.session.execute(select(t).order_by(t.c.id.desc()).limit(limit).offset(offset))
+        return [_import_record(r) for r in rows], total
 
     # -- reading ------------------------------------------------------------------------------------------------
 
@@ -201,6 +209,17 @@ class LedgerRepository:
         codec, stmt = self._select(kind, known_at, *where)
         decode = codec.decode
         return [decode(r, memo) for part in scan(self.session, stmt) for r in part]
+
+    def ledger_stamp(self) -> tuple[tuple[int, int], ...]:
+        """Changes whenever the ledger as known now changes: per ledger table, its rows and its superseded rows.
+        Facts are never deleted and a superseded version stays superseded, so both counts only grow; a cache of
+        ``load_ledger()`` stays valid while the stamp is the same."""
+        out = []
+        for kind in (Party, Recording, Work, Grant, Notice):
+            t = CODECS[kind].table
+            q = select(func.count(), func.count(t.c.superseded_at)).select_from(t)
+            out.append(tuple(self.session.execute(q).one()))
+        return tuple(out)
 
     def load_ledger(self, known_at: datetime | None = None) -> Ledger:
         """The ledger as known at ``known_at`` (None: as known now)."""
@@ -232,10 +251,16 @@ class LedgerRepository:
             for r in part:
                 yield decode(r, memo)
 
-    def count_tracks(self, platform: str | None = None, known_at: datetime | None = None) -> int:
+    def count_tracks(
+        self, platform: str | None = None, known_at: datetime | None = None, *, with_audio: bool = False
+    ) -> int:
+        """Library tracks (of ``platform``), or only those with an audio file."""
         t = tables.library_tracks
         at = _instant(known_at, "known_at")
-        stmt = select(func.count()).select_from(t).where(_visible(t, at), *self._track_filter(platform))
+        where = [_visible(t, at), *self._track_filter(platform)]
+        if with_audio:
+            where.append(t.c.audio_path.is_not(None))
+        stmt = select(func.count()).select_from(t).where(*where)
         return int(self.session.execute(stmt).scalar_one())
 
     def get_track(self, platform: str, track_id: str, known_at: datetime | None = None) -> LibraryTrack:
@@ -297,6 +322,13 @@ class LedgerRepository:
         if not found:
             raise NotFound(f"no recording {isrc}{_as_known(known_at)}")
         return found[0]
+
+
+def _import_record(r) -> ImportRecord:
+    return ImportRecord(
+        id=r.id, source=r.source, sha256=r.sha256, kind=r.kind, recorded_at=r.recorded_at,
+        counts=json.loads(r.counts or "{}"),
+    )  # fmt: skip
 
 
 def _as_known(known_at: datetime | None) -> str:

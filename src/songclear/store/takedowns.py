@@ -125,6 +125,13 @@ class TakedownRepository:
         plan = TakedownPlan(row.plan_id, row.at, row.actor, actions, deferred, row.notice)
         return StoredPlan(plan, row.platform, row.day, row.applied_at, row.applied_by)
 
+    def plans(self, platform: str) -> list[StoredPlan]:
+        """The platform's stored plans, newest first."""
+        rows = self.session.execute(
+            select(P.c.plan_id).where(P.c.platform == platform).order_by(P.c.id.desc())
+        )
+        return [self.get_plan(r.plan_id) for r in rows.all()]
+
     def mark_applied(self, plan_id: str, *, at: datetime, actor: str) -> None:
         self.session.execute(
             update(P)

@@ -25,10 +25,11 @@ def to_dashboard():
 
 @router.get("/")
 def home(request: Request, who: Viewer = Viewing):
-    with state(request).db.session() as session:
-        repo = LedgerRepository(session)
-        platforms = visible_platforms(who, repo.platforms())
-        names = {p: repo.load_ledger().party_name(p) for p in platforms} if platforms else {}
+    st = state(request)
+    with st.db.session() as session:
+        platforms = visible_platforms(who, LedgerRepository(session).platforms())
+    ledger = st.ledger()
+    names = {p: ledger.party_name(p) for p in platforms}
     return page(request, "home.html.j2", platforms=platforms, names=names)
 
 

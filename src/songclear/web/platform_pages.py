@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fastapi import APIRouter, Form, Request
-from sqlalchemy import select
 
 from songclear.api.state import state
 from songclear.app.audit import make_query, run_audit
 from songclear.domain.clearance import Status
 from songclear.errors import InputError, NotFound
 from songclear.reports.chart import timeline_svg
-from songclear.store import tables
 from songclear.store.repository import LedgerRepository
 from songclear.store.takedowns import TakedownRepository
 from songclear.web.access import may_act_for_platform, may_read_platform, parse_day, today
@@ -57,7 +55,9 @@ def overview(
         raise InputError(f"unknown status {status!r}")
     st = state(request)
     with st.db.session() as session:
-        run = run_audit(LedgerRepository(session), platform=platform, day=day, query=make_query(day))
+        run = run_audit(
+            LedgerRepository(session), platform=platform, day=day, query=make_query(day), ledger=st.ledger()
+        )
     exposure = _exposure(st.db, platform, run.notices, day)
     shown = [d for d in run.decisions if status is None or d.status.value == status]
     offset = max(0, offset)
@@ -70,13 +70,6 @@ def overview(
     )  # fmt: skip
 
 
-def _plans(session, platform: str) -> list:
-    # The stored plans, newest first (the takedown repository reads one plan by id; this lists them).
-    P = tables.takedown_plans
-    q = select(P.c.plan_id, P.c.day, P.c.notice, P.c.at, P.c.actor, P.c.applied_at, P.c.applied_by)
-    return list(session.execute(q.where(P.c.platform == platform).order_by(P.c.id.desc())))
-
-
 @router.get("/platforms/{platform}/takedowns")
 def takedowns(request: Request, platform: str, who: Viewer = Viewing):
     """The takedown queue: the plans (planned, applied), the actions in force (to undo), a form to plan."""
@@ -86,8 +79,8 @@ def takedowns(request: Request, platform: str, who: Viewer = Viewing):
         repo = LedgerRepository(session)
         if platform not in repo.platforms():
             raise NotFound(f"platform {platform!r} has no library tracks")
-        notices = [n for n in repo.load_ledger().notices.values() if n.applies_to(platform, "CN")]
-        plans = _plans(session, platform)
+        notices = [n for n in st.ledger().notices.values() if n.applies_to(platform, "CN")]
+        plans = TakedownRepository(session).plans(platform)
         actions = [s for s in TakedownRepository(session).actions(platform) if s.undo is None]
         titles = {t.key: t.title for t in repo.iter_tracks(platform)}
     return page(

@@ -43,14 +43,19 @@ def _seen(request: Request, who: Viewer, platform: str, track_id: str, at: str |
     day = parse_day(at, today(st.clock(), st.demo))
     with st.db.session() as session:
         track, decision, ledger = explain_track(
-            LedgerRepository(session), platform=platform, track_id=track_id, query=make_query(day)
-        )
+            LedgerRepository(session), platform=platform, track_id=track_id, query=make_query(day),
+            ledger=st.ledger(),
+        )  # fmt: skip
         matches = AudioMatchRepository(session).evidence(platform, track_id)
     if who.role == RIGHTS_HOLDER:
-        owned = {r.isrc for r in ledger.recordings.values() if r.owner == who.party}
-        if decision.recording not in owned:
+
+        def owned(isrc: str | None) -> bool:
+            rec = ledger.recordings.get(isrc) if isrc else None
+            return rec is not None and rec.owner == who.party
+
+        if not owned(decision.recording):
             raise Forbidden(f"track {platform}/{track_id} is not identified as a recording of {who.party}")
-        matches = [(m, png) for m, png in matches if m.isrc in owned]
+        matches = [(m, png) for m, png in matches if owned(m.isrc)]
     return Seen(track, decision, ledger, matches)
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, File, Path, Query, Request, UploadFile
-from sqlalchemy import func, select
 
 from songclear.api.auth import (
     ADMIN,
@@ -29,8 +26,7 @@ router = APIRouter(tags=["ledger"])
 
 
 def _ledger(request: Request):
-    with state(request).db.session() as session:
-        return LedgerRepository(session).load_ledger()
+    return state(request).ledger()
 
 
 @router.get("/parties", summary="Parties: labels, publishers, platforms, regulators")
@@ -130,22 +126,10 @@ def get_grant(
 
 @router.get("/imports", summary="The files imported into the ledger, newest first (admin, regulator)")
 def list_imports(request: Request, who: Principal = Caller, window: Window = Paged) -> dict:
-    from songclear.store.tables import imports
-
     require(who, ADMIN, REGULATOR)
     with state(request).db.session() as session:
-        total = session.execute(select(func.count()).select_from(imports)).scalar_one()
-        rows = session.execute(
-            select(imports).order_by(imports.c.id.desc()).limit(window.limit).offset(window.offset)
-        ).all()
-    return window.answer(
-        [
-            {"source": r.source, "sha256": r.sha256, "kind": r.kind, "recorded_at": r.recorded_at.isoformat(),
-             "counts": json.loads(r.counts or "{}")}
-            for r in rows
-        ],
-        total,
-    )  # fmt: skip
+        found, total = LedgerRepository(session).imports(limit=window.limit, offset=window.offset)
+    return window.answer([r.as_dict() for r in found], total)
 
 
 @router.post(

@@ -67,10 +67,13 @@ def audit(
 
     require_platform(who, platform)
     query = make_query(at, territory=territory, use=use, commercial_model=model, expiring_days=expiring_days)
-    with state(request).db.session() as session:
+    st = state(request)
+    ledger = st.ledger() if known_at is None else None  # the server's current ledger; a past one is loaded
+    with st.db.session() as session:
         run = run_audit(
-            LedgerRepository(session), platform=platform, day=at, query=query, known_at=_utc(known_at)
-        )
+            LedgerRepository(session), platform=platform, day=at, query=query, known_at=_utc(known_at),
+            ledger=ledger,
+        )  # fmt: skip
     page = run.decisions[offset : offset + limit]
     decisions = [decision_view(d, run.tracks.get(d.track)) for d in page]
     view = audit_view(run)
@@ -100,27 +103,30 @@ def explain(
     if who.role != RIGHTS_HOLDER:  # a rights holder may see single tracks that are its recordings (below)
         require_platform(who, platform)
     query = make_query(at, territory=territory, use=use, commercial_model=model, expiring_days=expiring_days)
-    with state(request).db.session() as session:
+    st = state(request)
+    with st.db.session() as session:
         repo = LedgerRepository(session)
         track, decision, ledger = explain_track(
-            repo, platform=platform, track_id=track_id, query=query, known_at=_utc(known_at)
-        )
+            repo, platform=platform, track_id=track_id, query=query, known_at=_utc(known_at),
+            ledger=st.ledger() if known_at is None else None,
+        )  # fmt: skip
         matches = [m for m, _png in AudioMatchRepository(session).evidence(platform, track_id)]
     if who.role == RIGHTS_HOLDER:
-        owned = {r.isrc for r in ledger.recordings.values() if r.owner == who.party}
-        if decision.recording not in owned:
+
+        def owned(isrc: str | None) -> bool:
+            rec = ledger.recordings.get(isrc) if isrc else None
+            return rec is not None and rec.owner == who.party
+
+        if not owned(decision.recording):
             raise Forbidden(f"track {platform}/{track_id} is not identified as a recording of {who.party}")
-        matches = [m for m in matches if m.isrc in owned]
+        matches = [m for m in matches if owned(m.isrc)]
     return decision_view(decision, track, ledger) | {"matches": [match_view(m) for m in matches]}
 
 
 @router.get("/scan", summary="Library scan status: tracks with audio, scanned, matched, errors, the last run")
 def scan_status(request: Request, platform: str = PLATFORM, who: Principal = Caller) -> dict:
-    from sqlalchemy import func, select
-
     from songclear.jobs.scan import index_version
     from songclear.store.matches import AudioMatchRepository
-    from songclear.store.tables import scanned_tracks as scanned
 
     require_platform(who, platform)
     st = state(request)
@@ -128,13 +134,11 @@ def scan_status(request: Request, platform: str = PLATFORM, who: Principal = Cal
     with st.db.session() as session:
         repo = LedgerRepository(session)
         _known_platform(repo, platform)
-        tracks = with_audio = 0
-        for t in repo.iter_tracks(platform):
-            tracks += 1
-            with_audio += bool(t.audio_path)
-        counts = AudioMatchRepository(session).scan_counts(platform, version) if version else {}
-        last = session.execute(select(func.max(scanned.c.recorded_at)).where(scanned.c.platform == platform))
-        last_run = last.scalar()
+        tracks = repo.count_tracks(platform)
+        with_audio = repo.count_tracks(platform, with_audio=True)
+        matches = AudioMatchRepository(session)
+        counts = matches.scan_counts(platform, version) if version else {}
+        last_run = matches.last_scan(platform)
     return {
         "platform": platform,
         "index_version": version,

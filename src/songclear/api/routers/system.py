@@ -58,31 +58,13 @@ def log_entries(
     ),
 ) -> dict:
     """Each entry as ``songclear log show --json`` prints it."""
-    from sqlalchemy import func, select
-
-    from songclear.domain.enforcement.auditlog import LogEntry
-    from songclear.store.tables import audit_log as T
+    from songclear.store.auditlog import AuditLog
 
     require(who, ADMIN, REGULATOR)
-    where = []
-    if kind is not None:
-        where.append(T.c.action == kind)
-    if since is not None:
-        where.append(T.c.at >= (since if since.tzinfo else since.replace(tzinfo=UTC)))
-    if subject is not None:
-        where.append(T.c.subject == subject)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
     with state(request).db.session() as session:
-        total = session.execute(select(func.count()).select_from(T).where(*where)).scalar_one()
-        q = select(T).where(*where).order_by(T.c.seq.desc()).limit(window.limit).offset(window.offset)
-        entries = [
-            LogEntry(r.seq, r.at, r.actor, r.action, r.subject, r.payload, r.prev_hash, r.hash)
-            for r in session.execute(q)
-        ]
-    return window.answer(
-        [
-            {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject,
-             "payload": e.data(), "hash": e.hash}
-            for e in entries
-        ],
-        total,
-    )  # fmt: skip
+        entries, total = AuditLog(session).page(
+            limit=window.limit, offset=window.offset, action=kind, since=since, subject=subject
+        )
+    return window.answer([e.as_dict() for e in entries], total)

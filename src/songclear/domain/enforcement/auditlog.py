@@ -40,6 +40,13 @@ class LogEntry:
     def data(self) -> Any:
         return json.loads(self.payload)
 
+    def as_dict(self) -> dict:
+        """The entry as ``songclear log show --json`` and ``GET /log`` print it."""
+        return {
+            "seq": self.seq, "at": self.at.isoformat(), "actor": self.actor, "action": self.action,
+            "subject": self.subject, "payload": self.data(), "hash": self.hash,
+        }  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class LogProblem:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from fastapi import Depends, Query
 
@@ -24,8 +25,10 @@ class Window:
         """``window``: the items already cut to this window."""
         return {"items": window, "total": total, "limit": self.limit, "offset": self.offset}
 
-    def of(self, items: list) -> dict:
-        return self.page(items, len(items))
+    def of(self, items: list, view: Callable[[Any], Any] | None = None) -> dict:
+        """The window of ``items``; ``view`` turns each item of the window (only those) into its JSON."""
+        window = items[self.offset : self.offset + self.limit]
+        return self.answer([view(i) for i in window] if view is not None else window, len(items))
 
 
 def _window(

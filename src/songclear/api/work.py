@@ -62,9 +62,12 @@ def import_work(db, upload: Upload, kind: str | None, mapping: dict, now: dateti
     return work
 
 
-def audit_work(db, *, platform: str, day: date, query, known_at: datetime | None):
+def audit_work(
+    db, *, platform: str, day: date, query, known_at: datetime | None, current_ledger: Callable | None = None
+):
     """The audit's summary, takedown list and timeline (as ``songclear audit --json``, without decisions: those
-    are paged by ``GET /platforms/{p}/audit``)."""
+    are paged by ``GET /platforms/{p}/audit``). ``current_ledger``: the server's ledger as known now (used when
+    ``known_at`` is None), fetched in the job's thread."""
 
     def work(progress: Callable) -> dict:
         from songclear.app.audit import run_audit
@@ -72,10 +75,12 @@ def audit_work(db, *, platform: str, day: date, query, known_at: datetime | None
         from songclear.store.repository import LedgerRepository
 
         progress(0, 1, f"auditing {platform} on {day}")
+        ledger = current_ledger() if current_ledger is not None and known_at is None else None
         with db.session() as session:
             run = run_audit(
-                LedgerRepository(session), platform=platform, day=day, query=query, known_at=known_at
-            )
+                LedgerRepository(session), platform=platform, day=day, query=query, known_at=known_at,
+                ledger=ledger,
+            )  # fmt: skip
         progress(1, 1, f"{run.summary.total} tracks audited")
         return audit_view(run)
 

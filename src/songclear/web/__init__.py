@@ -15,10 +15,10 @@ from starlette.staticfiles import StaticFiles
 
 def install(app: FastAPI) -> None:
     """Add the dashboard's routes, templates and static files to the API app (see docs/dashboard.md)."""
-    from songclear.web import claim_pages, home_pages, platform_pages, session, track_pages
+    from songclear.web import claim_pages, home_pages, platform_pages, report_pages, session, track_pages
     from songclear.web.render import PREFIX
 
-    for module in (session, home_pages, platform_pages, claim_pages, track_pages):
+    for module in (session, home_pages, platform_pages, claim_pages, track_pages, report_pages):
         app.include_router(module.router)
     app.include_router(home_pages.root)
     static = resources.files("songclear.web") / "static"

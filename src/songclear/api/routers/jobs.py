@@ -156,7 +156,10 @@ def start_audit(request: Request, response: Response, body: AuditJob, who: Princ
         body.at, territory=body.territory, use=body.use, commercial_model=body.model,
         expiring_days=body.expiring_days,
     )  # fmt: skip
-    work = audit_work(st.db, platform=body.platform, day=body.at, query=query, known_at=_utc(body.known_at))
+    work = audit_work(
+        st.db, platform=body.platform, day=body.at, query=query, known_at=_utc(body.known_at),
+        current_ledger=st.ledger,
+    )  # fmt: skip
     job = st.jobs.submit("audit", who, body.model_dump(mode="json"), work, party=body.platform)
     return _accepted(response, job)
 

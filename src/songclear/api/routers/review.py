@@ -33,7 +33,7 @@ def review_queue(request: Request, platform: str = PLATFORM, who: Principal = Ca
     require_platform(who, platform)
     with state(request).db.session() as session:
         pending = LinkRepository(session).review_queue(platform)
-    return window.of([s.as_dict() for s in pending])
+    return window.of(pending, lambda s: s.as_dict())
 
 
 @router.get(

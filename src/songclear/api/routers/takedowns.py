@@ -119,7 +119,7 @@ def list_takedowns(
     require_platform(who, platform)
     with state(request).db.session() as session:
         stored = TakedownRepository(session).actions(platform)
-    return window.of([s.as_dict() for s in stored if undone or s.undo is None])
+    return window.of([s for s in stored if undone or s.undo is None], lambda s: s.as_dict())
 
 
 @router.post(

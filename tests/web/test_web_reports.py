@@ -59,7 +59,9 @@ def test_demo_visitors_see_the_reports_but_cannot_ask_for_one(web_world):
         visitor = TestClient(app)
         html = visitor.get(PAGE).text
         assert "Regulator reports" in html and 'id="report-form"' not in html
-        r = visitor.post(PAGE, data={"notice": "NCAC-2015-07", "csrf": csrf_of(visitor.get("/ui/login").text)})
+        r = visitor.post(
+            PAGE, data={"notice": "NCAC-2015-07", "csrf": csrf_of(visitor.get("/ui/login").text)}
+        )
         assert r.status_code == 401
     finally:
         app.state.songclear.close()

@@ -91,13 +91,17 @@ class ReviewDecision:
     decided_at: datetime
 
 
+# An audio match identifies a track only from this confidence on; weaker ones are kept as evidence, not used.
+DECIDING_CONFIDENCE = 0.5
+
+
 def resolve_identity(
     track: LibraryTrack,
     matches: Iterable[AudioMatch] = (),
     *,
     link: TrackLink | None = None,
     decision: ReviewDecision | None = None,
-    min_confidence: float = 0.5,
+    min_confidence: float = DECIDING_CONFIDENCE,
 ) -> TrackIdentity | None:
     """The track's identity, strongest evidence first: the recording its audio matches longest (others it
     contains listed); a link a reviewer accepted; an automatic metadata link; its listed ISRC. A link waiting

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from songclear.api.auth import RIGHTS_HOLDER
 from songclear.api.state import state
+from songclear.domain.identity import DECIDING_CONFIDENCE
 from songclear.errors import Forbidden, NotFound
 from songclear.store.repository import LedgerRepository
 from songclear.web.access import may_read_platform, parse_day, today
@@ -100,6 +101,7 @@ def track_page(request: Request, platform: str, track_id: str, at: str | None = 
         chains=[{"chain": c, "steps": _chain_steps(ledger, c.grant_ids)} for c in d.chains],
         named=_chain_steps(ledger, named), link=link.as_dict() if link else None, reviews=reviews,
         matches=[m for m, _ in seen.matches], pictures=[png is not None for _, png in seen.matches],
+        deciding_confidence=DECIDING_CONFIDENCE,
         titles={isrc: r.title for isrc, r in ledger.recordings.items()},
     )  # fmt: skip
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import typer
 
-from songclear.cli.output import console, emit_json, parse_instant
+from songclear.cli.output import console, emit_json, parse_day, parse_instant
 from songclear.errors import InputError, SongclearError
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -42,11 +43,25 @@ def db_upgrade(ctx: typer.Context, json_: bool = JSON) -> None:
     emit_json(payload) if json_ else console.print(f"database at revision [bold]{payload['revision']}[/]")
 
 
-def _run_imports(ctx: typer.Context, files: list[Path], json_: bool, one) -> None:
-    """Import each file in its own transaction; stop at the first file that fails (earlier files stay applied)."""
+# --reaudit-at looks at the facts recorded after (the import's recorded_at - 1 us): this import's and any later.
+_JUST_BEFORE = timedelta(microseconds=1)
+REAUDIT_AT = typer.Option(
+    None,
+    "--reaudit-at",
+    help="After the import, decide again on this day (YYYY-MM-DD) only the tracks its facts can touch, on every "
+    "platform, and list what changed (as songclear reaudit).",
+)
+
+
+def _run_imports(
+    ctx: typer.Context, files: list[Path], json_: bool, one, *, since=None, reaudit_at: str | None = None
+) -> None:
+    """Import each file in its own transaction; stop at the first file that fails (earlier files stay applied).
+    With ``reaudit_at``: then re-audit every platform for the facts recorded after ``since``."""
     from songclear.app.views import import_view
 
     db = ctx.obj.database()
+    day = parse_day(reaudit_at, "--reaudit-at") if reaudit_at else None
     outcomes = []
     for path in files:
         try:
@@ -55,14 +70,41 @@ def _run_imports(ctx: typer.Context, files: list[Path], json_: bool, one) -> Non
             if outcomes and not json_:
                 console.print(f"[dim]{len(outcomes)} earlier file(s) were applied before this error.[/]")
             raise
+    reaudits = _reaudit_all(db, day, since) if day is not None else None
     if json_:
-        emit_json(import_view(outcomes))
+        emit_json(
+            import_view(outcomes)
+            | ({"reaudit": [r.as_dict() for r in reaudits]} if reaudits is not None else {})
+        )
         return
     for o in outcomes:
         state = "already imported" if o.already_imported else f"{o.added} added, {o.unchanged} unchanged"
         console.print(f"[green]ok[/] {o.source} ({o.kind}, {o.rows} rows): {state}")
         for note in o.notes:
             console.print(f"   [yellow]note[/] {note}")
+    for r in reaudits or ():
+        console.print(
+            f"re-audit {r.platform} on {r.day}: {r.tracks_decided} tracks decided, {len(r.changes)} changed"
+        )
+        for c in r.changes:
+            console.print(
+                f"  {c['track']}: {c['before']} -> {c['after']} (because of {', '.join(c['because'])})"
+            )
+        for c in r.reinstatement:
+            console.print(
+                f"  [green]can go back up[/] {c['track']}: songclear reinstate --platform {r.platform}"
+            )
+
+
+def _reaudit_all(db, day, since) -> list:
+    """``songclear reaudit`` for every platform with a library, for the facts recorded after ``since``."""
+    from songclear.app.audit import make_query
+    from songclear.app.enforcement import reaudit
+    from songclear.store.repository import LedgerRepository
+
+    with db.session() as session:
+        platforms = LedgerRepository(session).platforms()
+    return [reaudit(db, platform=p, day=day, query=make_query(day), since=since) for p in platforms]
 
 
 @import_app.command("table")
@@ -73,6 +115,7 @@ def import_table_cmd(
         None, "--kind", help="parties|recordings|works|grants|notices|library (default: from the header)."
     ),
     recorded_at: str = RECORDED_AT,
+    reaudit_at: str = REAUDIT_AT,
     json_: bool = JSON,
 ) -> None:
     """Import CSV/JSON tables of parties, recordings, works, grants, notices or library tracks."""
@@ -81,8 +124,9 @@ def import_table_cmd(
     when = parse_instant(recorded_at, "--recorded-at") if recorded_at else ctx.obj.now()
     actor = ctx.obj.actor()
     _run_imports(
-        ctx, files, json_, lambda db, p: import_table(db, p, kind=kind, recorded_at=when, actor=actor)
-    )
+        ctx, files, json_, lambda db, p: import_table(db, p, kind=kind, recorded_at=when, actor=actor),
+        since=when - _JUST_BEFORE, reaudit_at=reaudit_at,
+    )  # fmt: skip
 
 
 @import_app.command("ddex")
@@ -93,6 +137,7 @@ def import_ddex_cmd(
         [], "--party", help="Map a DDEX party id to a ledger party id: DPID=party."
     ),
     recorded_at: str = RECORDED_AT,
+    reaudit_at: str = REAUDIT_AT,
     json_: bool = JSON,
 ) -> None:
     """Import DDEX ERN 3.8/4.x NewReleaseMessages and PurgeReleaseMessages: deals become grants."""
@@ -106,11 +151,10 @@ def import_ddex_cmd(
         mapping[k.strip()] = v.strip()
     when = parse_instant(recorded_at, "--recorded-at") if recorded_at else ctx.obj.now()
     _run_imports(
-        ctx,
-        files,
-        json_,
+        ctx, files, json_,
         lambda db, p: import_ddex(db, p, recorded_at=when, party_ids=mapping, actor=ctx.obj.actor()),
-    )
+        since=when - _JUST_BEFORE, reaudit_at=reaudit_at,
+    )  # fmt: skip
 
 
 @ledger_app.command("stats")

@@ -102,7 +102,7 @@ def track_page(request: Request, platform: str, track_id: str, at: str | None = 
         named=_chain_steps(ledger, named), link=link.as_dict() if link else None, reviews=reviews,
         matches=[m for m, _ in seen.matches], pictures=[png is not None for _, png in seen.matches],
         deciding_confidence=DECIDING_CONFIDENCE,
-        titles={isrc: r.title for isrc, r in ledger.recordings.items()},
+        titles={m.isrc: ledger.recordings[m.isrc].title for m, _ in seen.matches if m.isrc in ledger.recordings},
     )  # fmt: skip
 
 

@@ -123,6 +123,12 @@ PAGES = [
     ("/ui/claims/new", ['id="claim-form"', "L-JADE"]),
     ("/ui/log?verify=1", ['id="verify-result"', "OK:", "claim-received"]),
     ("/ui/platforms/netease/tracks/ne-001?at=2015-11-15", ["G-JADE-QQ", "S-QQ-NETEASE", 'class="chain"']),
+    # A link in review names its candidate recording with its title.
+    (
+        "/ui/platforms/netease/tracks/ne-006?at=2015-11-15",
+        ["<strong>review</strong> → CNS011300003 “敦煌夜”"],
+    ),
+    ("/ui/platforms/kuwo/reports", ['id="report-form"', "NCAC-2015-07"]),
 ]
 
 

@@ -102,8 +102,13 @@ def track_page(request: Request, platform: str, track_id: str, at: str | None = 
         named=_chain_steps(ledger, named), link=link.as_dict() if link else None, reviews=reviews,
         matches=[m for m, _ in seen.matches], pictures=[png is not None for _, png in seen.matches],
         deciding_confidence=DECIDING_CONFIDENCE,
-        titles={m.isrc: ledger.recordings[m.isrc].title for m, _ in seen.matches if m.isrc in ledger.recordings},
+        titles=_titles(ledger, [m.isrc for m, _ in seen.matches] + [link.link.isrc if link else None]),
     )  # fmt: skip
+
+
+def _titles(ledger, isrcs) -> dict[str, str]:
+    """The titles of the recordings a page names (its matches and its link's candidate), not the whole registry."""
+    return {i: ledger.recordings[i].title for i in isrcs if i in ledger.recordings}
 
 
 def _match(seen: Seen, n: int):

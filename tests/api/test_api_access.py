@@ -110,6 +110,7 @@ def matrix(f: dict) -> list[tuple[str, str, dict, dict[str, int]]]:
         ("POST", "/imports", csv, expect("admin")),
         ("POST", "/jobs/imports", csv, expect("admin", ok=202)),
         ("POST", "/jobs/audits", {"json": {"platform": "qq", "at": "2015-11-15"}}, expect("admin regulator qq", ok=202)),
+        ("POST", "/jobs/audits/every-platform", {"json": {"at": "2015-11-15"}}, expect("admin regulator", ok=202)),
         # Allowed to scan, but this world has no fingerprint index (test_api_jobs.py scans real audio).
         ("POST", "/jobs/scans", {"json": {"platform": "qq"}}, expect("admin qq", ok=404)),
         ("POST", "/jobs/reports", report, expect("admin regulator qq", ok=202)),

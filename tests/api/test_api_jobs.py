@@ -49,6 +49,25 @@ def test_an_audit_job_answers_what_the_synchronous_audit_does(world):
     }
 
 
+def test_an_every_platform_audit_job_answers_what_each_platform_audit_does(world):
+    job = world.wait(_start(world, "/jobs/audits/every-platform", "regulator", json={"at": "2015-08-15"}))
+    assert job["state"] == "done" and job["party"] is None
+    assert job["progress"]["done"] == job["progress"]["total"] == 3
+    result = job["result"]
+    assert [p["platform"] for p in result["platforms"]] == ["kuwo", "netease", "qq"]
+    for p in result["platforms"]:
+        one = world.client.get(
+            f"/platforms/{p['platform']}/audit?at=2015-08-15&limit=0", headers=world.as_("admin")
+        )
+        assert p["summary"] == one.json()["summary"] and p["timeline"] == one.json()["timeline"], p[
+            "platform"
+        ]
+    assert result["total"] == sum(p["summary"]["total"] for p in result["platforms"])
+    assert (
+        world.client.get(f"/jobs/{job['id']}", headers=world.as_("qq")).status_code == 404
+    )  # not a platform's
+
+
 def test_an_import_job_imports_and_a_bad_file_fails_with_its_line(world):
     good = world.wait(
         _start(world, "/jobs/imports", files={"file": ("more.csv", b"id,name,kind\nL-JOB,J,label\n")})

@@ -87,6 +87,36 @@ def audit_work(
     return work
 
 
+def every_platform_audit_work(db, *, day: date, query, known_at: datetime | None, current_ledger: Callable):
+    """Every platform's library, one after the other in this thread over one ledger (the server's, or the one as
+    known at ``known_at``), as ``songclear audit --all-platforms --json``; progress per platform."""
+
+    def work(progress: Callable) -> dict:
+        import time
+
+        from songclear.app.audit import run_audit
+        from songclear.app.views import every_platform_view, platform_summary_view
+        from songclear.store.repository import LedgerRepository
+
+        started = time.perf_counter()
+        with db.session() as session:
+            repo = LedgerRepository(session)
+            platforms = repo.platforms()
+            ledger = current_ledger() if known_at is None else repo.load_ledger(known_at)
+            found = []
+            for i, platform in enumerate(platforms):
+                progress(i, len(platforms), f"auditing {platform} on {day}")
+                run = run_audit(
+                    repo, platform=platform, day=day, query=query, known_at=known_at, ledger=ledger,
+                    keep_tracks=False,
+                )  # fmt: skip
+                found.append(platform_summary_view(run))
+        progress(len(platforms), len(platforms), f"{len(platforms)} platforms audited")
+        return every_platform_view(day, query, known_at, found, time.perf_counter() - started)
+
+    return work
+
+
 def scan_work(db, *, platform: str, index_path: Path, clock: Callable[[], datetime], actor: str,
               limit: int | None, evidence: bool):  # fmt: skip
     """A library scan in this thread (one worker: the server's threads are the parallelism); progress per track."""

@@ -5,6 +5,8 @@ Every field named here is documented in docs/cli.md (a test checks it).
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from songclear.app.audit_run import AuditRun
 from songclear.app.imports import ImportOutcome
 from songclear.domain.audit import StatusChange
@@ -90,10 +92,7 @@ def audit_view(run: AuditRun, *, with_decisions: bool = False) -> dict:
             for d in run.decisions
             if d.status in (Status.UNCLEARED, Status.BUFFER)
         ],
-        "timeline": [
-            {"day": p.day.isoformat(), "counts": {s.value: n for s, n in p.counts.items()}}
-            for p in run.timeline
-        ],
+        "timeline": timeline_view(run),
         "changes_vs_now": [change_view(c) for c in run.changes_vs_now]
         if run.changes_vs_now is not None
         else None,
@@ -102,6 +101,40 @@ def audit_view(run: AuditRun, *, with_decisions: bool = False) -> dict:
     if with_decisions:
         out["decisions"] = [decision_view(d, run.tracks.get(d.track)) for d in run.decisions]
     return out
+
+
+def timeline_view(run: AuditRun) -> list[dict]:
+    return [
+        {"day": p.day.isoformat(), "counts": {s.value: n for s, n in p.counts.items()}} for p in run.timeline
+    ]
+
+
+def platform_summary_view(run: AuditRun) -> dict:
+    """One platform in the every-platform audit: its summary and timeline, not its decisions."""
+    return {
+        "platform": run.platform,
+        "platform_name": run.platform_name,
+        "summary": run.summary.as_dict(),
+        "timeline": timeline_view(run),
+        "elapsed_s": round(run.elapsed_s, 3),
+    }
+
+
+def every_platform_view(
+    day: date, query: ClearanceQuery, known_at: datetime | None, platforms: list[dict], elapsed_s: float
+) -> dict:
+    """``songclear audit --all-platforms --json`` and the API's every-platform audit job: ``platforms`` are
+    ``platform_summary_view``s; the counts are summed over them."""
+    totals = {s.value: sum(p["summary"]["counts"][s.value] for p in platforms) for s in Status}
+    return {
+        "day": day.isoformat(),
+        "query": query_view(query),
+        "known_at": known_at.isoformat() if known_at else None,
+        "platforms": platforms,
+        "total": sum(totals.values()),
+        "counts": totals,
+        "elapsed_s": round(elapsed_s, 3),
+    }
 
 
 def _title(run: AuditRun, key: str) -> str | None:

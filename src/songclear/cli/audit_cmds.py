@@ -85,7 +85,7 @@ def _audit_all(ctx, day, query, when, csv_dir: Path | None, html_dir: Path | Non
 
     from songclear.app.audit import audit_platforms
     from songclear.app.identities import attach_audio_evidence
-    from songclear.app.views import query_view
+    from songclear.app.views import every_platform_view, platform_summary_view
     from songclear.store.repository import LedgerRepository
 
     def summary_of(run, repo) -> dict:
@@ -96,17 +96,7 @@ def _audit_all(ctx, day, query, when, csv_dir: Path | None, html_dir: Path | Non
             csv_dir / f"{run.platform}.csv" if csv_dir is not None else None,
             html_dir / f"{run.platform}.html" if html_dir is not None else None,
         )
-        return {
-            "platform": run.platform,
-            "platform_name": run.platform_name,
-            "summary": run.summary.as_dict(),
-            "timeline": [
-                {"day": p.day.isoformat(), "counts": {s.value: n for s, n in p.counts.items()}}
-                for p in run.timeline
-            ],
-            "elapsed_s": round(run.elapsed_s, 3),
-            "written": written,
-        }
+        return platform_summary_view(run) | {"written": written}
 
     started = time.perf_counter()
     with ctx.obj.database().session() as session:
@@ -115,16 +105,7 @@ def _audit_all(ctx, day, query, when, csv_dir: Path | None, html_dir: Path | Non
         if not platforms:
             raise NotFound("no platform has library tracks")
         found = audit_platforms(repo, platforms, summary_of, day=day, query=query, known_at=when)
-    totals = {s.value: sum(f["summary"]["counts"][s.value] for f in found.values()) for s in Status}
-    out = {
-        "day": day.isoformat(),
-        "query": query_view(query),
-        "known_at": when.isoformat() if when else None,
-        "platforms": list(found.values()),
-        "total": sum(totals.values()),
-        "counts": totals,
-        "elapsed_s": round(time.perf_counter() - started, 3),
-    }
+    out = every_platform_view(day, query, when, list(found.values()), time.perf_counter() - started)
     if json_:
         emit_json(out)
         return

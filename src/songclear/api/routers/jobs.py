@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from songclear.api.auth import (
     ADMIN,
+    REGULATOR,
     Caller,
     Principal,
     may_read_party,
@@ -23,6 +24,7 @@ from songclear.api.state import state
 from songclear.api.uploads import read_upload
 from songclear.api.work import (
     audit_work,
+    every_platform_audit_work,
     import_work,
     media_type,
     party_mapping,
@@ -161,6 +163,39 @@ def start_audit(request: Request, response: Response, body: AuditJob, who: Princ
         current_ledger=st.ledger,
     )  # fmt: skip
     job = st.jobs.submit("audit", who, body.model_dump(mode="json"), work, party=body.platform)
+    return _accepted(response, job)
+
+
+class EveryPlatformAuditJob(BaseModel):
+    at: date = Field(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
+    territory: str = "CN"
+    use: str = "Stream"
+    model: str | None = Field(None, description="DDEX CommercialModelType; default: not asked about.")
+    expiring_days: int = Field(30, ge=0)
+    known_at: datetime | None = Field(None, description="Judge with the ledger as known at this instant.")
+
+
+@router.post(
+    "/audits/every-platform",
+    status_code=202,
+    responses=ACCEPTED,
+    summary="Audit every platform's library as one job (admin, regulator): per-platform summaries and timelines",
+)
+def start_every_platform_audit(
+    request: Request, response: Response, body: EveryPlatformAuditJob, who: Principal = Caller
+) -> dict:
+    from songclear.app.audit import make_query
+
+    require(who, ADMIN, REGULATOR)
+    st = state(request)
+    query = make_query(
+        body.at, territory=body.territory, use=body.use, commercial_model=body.model,
+        expiring_days=body.expiring_days,
+    )  # fmt: skip
+    work = every_platform_audit_work(
+        st.db, day=body.at, query=query, known_at=_utc(body.known_at), current_ledger=st.ledger
+    )
+    job = st.jobs.submit("audit", who, body.model_dump(mode="json") | {"platform": None}, work)
     return _accepted(response, job)
 
 

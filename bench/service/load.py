@@ -28,6 +28,7 @@ Exit code 1 if any request failed or any check did not pass.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -103,11 +104,9 @@ def start_server(db_url: str, index_path: Path, log: Path) -> tuple[subprocess.P
         url = read_json(server.stdout)["url"]
         deadline = time.monotonic() + 30
         while True:
-            try:
+            with contextlib.suppress(httpx.TransportError):  # not listening yet: poll again
                 if httpx.get(f"{url}/health", timeout=2).json()["status"] == "ok":
                     return server, url
-            except httpx.TransportError:
-                pass
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit(f"the server did not start: see {log}")
             time.sleep(0.1)

@@ -105,15 +105,25 @@ class Page:
         self._navigate(("link text", text), False)
 
     def _navigate(self, locator, confirm: bool) -> None:
+        """Mark the current document, click, and wait until a new, fully loaded document has replaced it.
+
+        The mark is a JavaScript global rather than a reference to an old element: polling an element of a page
+        being torn down (selenium's ``staleness_of``) can make chromedriver answer with a transient inspector
+        error ("Node with given id does not belong to the document") instead of "stale element", which failed
+        CI once. While the navigation is in flight any driver error is transient, so the wait ignores them and
+        only its timeout can fail the test.
+        """
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support import expected_conditions as ec
         from selenium.webdriver.support.ui import WebDriverWait
 
-        wait = WebDriverWait(self.driver, WAIT_S)
-        old = self.driver.find_element("css selector", "html")
-        wait.until(ec.element_to_be_clickable(locator)).click()
+        self.driver.execute_script("window.songclearLeaving = true")
+        WebDriverWait(self.driver, WAIT_S).until(ec.element_to_be_clickable(locator)).click()
         if confirm:
-            wait.until(ec.alert_is_present()).accept()
-        wait.until(ec.staleness_of(old))
+            WebDriverWait(self.driver, WAIT_S).until(ec.alert_is_present()).accept()
+        replaced = "return window.songclearLeaving !== true && document.readyState === 'complete'"
+        settle = WebDriverWait(self.driver, WAIT_S, ignored_exceptions=(WebDriverException,))
+        settle.until(lambda driver: driver.execute_script(replaced))
 
     def fill(self, css: str, value: str) -> None:
         box = self.find(css)

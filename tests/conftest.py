@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from backends import BACKENDS, backend_url
 from songclear.store import Database
+
+# No per-example deadline anywhere: the properties check results, not timing, and on a busy 2-core CI machine a
+# first example that loads OpenCC's dictionaries can take longer than Hypothesis's default 200 ms.
+settings.register_profile("songclear", deadline=None)
+settings.load_profile("songclear")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -11,13 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from fastapi import UploadFile
+from fastapi import File, Query, UploadFile
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from songclear.errors import InputError, PayloadTooLarge
 
 FIELD = "file"
+
+# The parameters of an import, shared by ``POST /imports`` (now) and ``POST /jobs/imports`` (as a job).
+ImportFile = File(..., description="A .csv or .json table, or a .xml DDEX ERN message.")
+ImportKind = Query(None, description="Table kind (default: from the header); not for DDEX.")
+DdexParties = Query([], description="DDEX: map a DDEX party id to a ledger party id, DPID=party.")
 
 
 @dataclass(frozen=True, slots=True)

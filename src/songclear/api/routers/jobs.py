@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from songclear.api.auth import (
@@ -21,7 +21,7 @@ from songclear.api.auth import (
 )
 from songclear.api.pages import Paged, Window
 from songclear.api.state import state
-from songclear.api.uploads import read_upload
+from songclear.api.uploads import DdexParties, ImportFile, ImportKind, read_upload
 from songclear.api.work import (
     audit_work,
     every_platform_audit_work,
@@ -134,10 +134,10 @@ def get_job_file(
 def start_import(
     request: Request,
     response: Response,
-    file: UploadFile = File(..., description="A .csv or .json table, or a .xml DDEX ERN message."),
+    file: UploadFile = ImportFile,
     who: Principal = Caller,
-    kind: str | None = Query(None, description="Table kind (default: from the header); not for DDEX."),
-    party: list[str] = Query([], description="DDEX: map a DDEX party id to a ledger party id, DPID=party."),
+    kind: str | None = ImportKind,
+    party: list[str] = DdexParties,
 ) -> dict:
     require(who, ADMIN)
     st = state(request)

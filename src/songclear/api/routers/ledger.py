@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Path, Query, Request, UploadFile
 
 from songclear.api.auth import (
     ADMIN,
@@ -17,7 +17,7 @@ from songclear.api.auth import (
 from songclear.api.pages import Paged, Window
 from songclear.api.records import grant_view, party_view, recording_view, work_view
 from songclear.api.state import state
-from songclear.api.uploads import read_upload
+from songclear.api.uploads import DdexParties, ImportFile, ImportKind, read_upload
 from songclear.api.work import import_upload, party_mapping
 from songclear.errors import Forbidden, NotFound
 from songclear.store.repository import LedgerRepository
@@ -147,10 +147,10 @@ def list_imports(request: Request, who: Principal = Caller, window: Window = Pag
 )
 def post_import(
     request: Request,
-    file: UploadFile = File(..., description="A .csv or .json table, or a .xml DDEX ERN message."),
+    file: UploadFile = ImportFile,
     who: Principal = Caller,
-    kind: str | None = Query(None, description="Table kind (default: from the header); not for DDEX."),
-    party: list[str] = Query([], description="DDEX: map a DDEX party id to a ledger party id, DPID=party."),
+    kind: str | None = ImportKind,
+    party: list[str] = DdexParties,
 ) -> dict:
     require(who, ADMIN)
     st = state(request)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from songclear.domain.audit import REMOVED_BY_NOTICE, summarise
-from songclear.domain.clearance import Chain, ClearanceDecision, Status
+from songclear.domain.decision import Chain, ClearanceDecision, Status
 from songclear.domain.vocabulary import Right
 
 BASE = datetime(2015, 7, 31, 16, tzinfo=UTC)  # midnight in Shanghai: ends cluster around day boundaries

@@ -19,7 +19,8 @@ import pytest
 from songclear.app import audit
 from songclear.app.audit import audit_library, make_query, status_timeline
 from songclear.app.identities import isrc_identity
-from songclear.domain.clearance import Status, decide
+from songclear.domain.clearance import decide
+from songclear.domain.decision import Status
 from songclear.domain.grants import DEFAULT_TZ, start_of_day
 from songclear.domain.ledger import Ledger
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from songclear.domain.clearance import Status, decide
+from songclear.domain.clearance import decide
+from songclear.domain.decision import Status
 from songclear.domain.rules import ClearanceQuery
 from world import at, track, world
 

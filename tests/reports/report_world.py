@@ -16,7 +16,8 @@ from pathlib import Path
 from songclear.app.audit_run import AuditRun, TimelinePoint
 from songclear.domain.audit import diff, summarise
 from songclear.domain.catalogue import LibraryTrack, Party, Recording, TrackIdentity, Work
-from songclear.domain.clearance import Status, decide
+from songclear.domain.clearance import decide
+from songclear.domain.decision import Status
 from songclear.domain.grants import Grant, Term, start_of_day
 from songclear.domain.ledger import Ledger
 from songclear.domain.notices import Notice

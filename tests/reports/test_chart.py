@@ -5,7 +5,7 @@ from lxml import etree
 
 from report_world import assert_golden
 from songclear.app.audit_run import TimelinePoint
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.reports.chart import licensor_svg, timeline_svg
 from songclear.reports.context import STATUS_COLOURS
 

@@ -2,7 +2,7 @@ import csv
 import io
 
 from report_world import assert_golden
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.reports.csvout import DECISION_COLUMNS, SUMMARY_COLUMNS, write_decisions_csv, write_summary_csv
 
 

@@ -1,7 +1,7 @@
 import lxml.html
 
 from report_world import HOSTILE_TITLE
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.reports.context import STATUS_COLOURS
 from songclear.reports.html import render_audit_html
 

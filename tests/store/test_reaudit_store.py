@@ -20,7 +20,8 @@ from songclear.app.identities import identity_resolver
 from songclear.app.reaudit import reaudit
 from songclear.domain.audit import diff
 from songclear.domain.catalogue import LibraryTrack, Recording, TrackIdentity, Work
-from songclear.domain.clearance import Status, decide
+from songclear.domain.clearance import decide
+from songclear.domain.decision import Status
 from songclear.domain.grants import Grant, Term, Termination, TerminationCause, start_of_day
 from songclear.domain.identity import TrackLink
 from songclear.domain.ledger import Ledger

@@ -31,11 +31,8 @@ from songclear.app.timeline import (  # noqa: F401 - the timeline's public names
 )
 from songclear.domain.audit import diff, summarise
 from songclear.domain.catalogue import LibraryTrack
-from songclear.domain.clearance import (
-    ClearanceDecision,
-    Status,
-    decide,
-)
+from songclear.domain.clearance import decide
+from songclear.domain.decision import ClearanceDecision, Status
 from songclear.domain.grants import DEFAULT_TZ, start_of_day
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery

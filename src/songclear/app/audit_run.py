@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from songclear.domain.audit import AuditSummary, StatusChange
 from songclear.domain.catalogue import LibraryTrack
-from songclear.domain.clearance import ClearanceDecision, Status
+from songclear.domain.decision import ClearanceDecision, Status
 from songclear.domain.notices import Notice
 from songclear.domain.rules import ClearanceQuery
 

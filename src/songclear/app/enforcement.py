@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from songclear.app.reaudit import Reaudit, reaudit  # noqa: F401 - re-audit after a change (its own module)
 from songclear.domain.catalogue import Availability
-from songclear.domain.clearance import ClearanceDecision
+from songclear.domain.decision import ClearanceDecision
 from songclear.domain.enforcement.takedown import (
     ReasonKind,
     TakedownAction,

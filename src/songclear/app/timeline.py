@@ -23,7 +23,6 @@ from songclear.app.audit_run import TimelinePoint
 from songclear.app.identities import IdentityResolver
 from songclear.domain.catalogue import LibraryTrack, TrackIdentity
 from songclear.domain.clearance import (
-    Status,
     decide,
     licensed_status,
     requirement_outcome,
@@ -31,6 +30,7 @@ from songclear.domain.clearance import (
     subject_free,
     subject_free_flags,
 )
+from songclear.domain.decision import Status
 from songclear.domain.grants import DEFAULT_TZ, Grant, start_of_day
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery, Requirement

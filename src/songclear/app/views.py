@@ -11,7 +11,7 @@ from songclear.app.audit_run import AuditRun
 from songclear.app.imports import ImportOutcome
 from songclear.domain.audit import StatusChange
 from songclear.domain.catalogue import LibraryTrack
-from songclear.domain.clearance import ClearanceDecision, Status
+from songclear.domain.decision import ClearanceDecision, Status
 from songclear.domain.grants import DEFAULT_TZ, local_date
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from songclear.cli.output import STATUS_STYLE, console, emit_json, parse_day, parse_instant, status_table
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.errors import InputError, NotFound
 
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")

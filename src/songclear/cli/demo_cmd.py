@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from songclear.cli.output import STATUS_STYLE, console, emit_json
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 
 
 def demo_cmd(

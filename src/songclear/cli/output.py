@@ -8,7 +8,7 @@ from datetime import date, datetime
 from rich.console import Console
 from rich.table import Table
 
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 
 # Not a terminal (CI logs, pipes): a wide fixed width rather than Rich's 80 columns.
 _probe = Console()

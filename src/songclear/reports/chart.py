@@ -13,7 +13,7 @@ from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
 from songclear.app.audit_run import TimelinePoint
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.domain.notices import Notice
 from songclear.reports.context import STATUS_COLOURS, STATUS_LABELS
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from songclear.app.audit_run import AuditRun
-from songclear.domain.clearance import Chain, ClearanceDecision, Status
+from songclear.domain.decision import Chain, ClearanceDecision, Status
 from songclear.domain.ledger import Ledger
 
 # Bump when the context's shape changes: golden files and any JSON consumer key on it.

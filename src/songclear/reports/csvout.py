@@ -10,7 +10,7 @@ import csv
 from typing import TextIO
 
 from songclear.app.audit_run import AuditRun
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.reports.context import chain_compact
 
 DECISION_COLUMNS: tuple[str, ...] = (

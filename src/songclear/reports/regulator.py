@@ -22,7 +22,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from songclear.app.audit_run import AuditRun
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.domain.notices import Notice
 from songclear.errors import SongclearError, StorageError
 from songclear.reports.context import STATUS_COLOURS

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.domain.enforcement.auditlog import canonical_json
 from songclear.domain.enforcement.takedown import (
     ActionKind,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 
 from songclear.api.state import state
 from songclear.app.audit import make_query, run_audit
-from songclear.domain.clearance import Status
+from songclear.domain.decision import Status
 from songclear.errors import InputError, NotFound
 from songclear.reports.chart import timeline_svg
 from songclear.store.repository import LedgerRepository

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from songclear.domain.catalogue import LibraryTrack
-from songclear.domain.clearance import ClearanceDecision, Status
+from songclear.domain.decision import ClearanceDecision, Status
 from songclear.domain.enforcement.exposure import Rates, StatusInterval, exposure, intervals_from_decisions
 from songclear.errors import InputError
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from songclear.domain.catalogue import Availability, LibraryTrack
-from songclear.domain.clearance import Chain, ClearanceDecision, Status, decide
+from songclear.domain.clearance import decide
+from songclear.domain.decision import Chain, ClearanceDecision, Status
 from songclear.domain.enforcement.takedown import (
     ActionKind,
     ReasonKind,

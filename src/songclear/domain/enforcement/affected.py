@@ -31,7 +31,8 @@ from datetime import datetime
 
 from songclear.domain.audit import StatusChange, diff
 from songclear.domain.catalogue import LibraryTrack, TrackIdentity
-from songclear.domain.clearance import ClearanceDecision, decide
+from songclear.domain.clearance import decide
+from songclear.domain.decision import ClearanceDecision
 from songclear.domain.grants import Grant
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from songclear.domain.catalogue import LibraryTrack
-from songclear.domain.clearance import ClearanceDecision, Status
+from songclear.domain.decision import ClearanceDecision, Status
 from songclear.errors import InputError
 
 UNLICENSED = frozenset({Status.UNCLEARED, Status.BUFFER})

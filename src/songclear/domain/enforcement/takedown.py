@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from songclear.domain.catalogue import Availability, LibraryTrack
-from songclear.domain.clearance import ClearanceDecision, Status
+from songclear.domain.decision import ClearanceDecision, Status
 from songclear.domain.enforcement.auditlog import canonical_json
 from songclear.domain.identity import AudioMatch
 from songclear.domain.notices import Notice

@@ -1,4 +1,4 @@
-"""The migrations are the only source of the schema: they must build exactly what tables.py describes."""
+"""The migrations are the only source of the schema: they must build exactly what store/tables/ describes."""
 
 from __future__ import annotations
 

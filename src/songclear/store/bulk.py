@@ -7,7 +7,7 @@ handful of dates and instants. On PostgreSQL, where psycopg already returns Pyth
 stream through a server-side cursor.
 
 Writes: SQLite gets the driver's executemany with pre-converted values; PostgreSQL gets COPY. Both run on the
-session's own connection, inside its transaction. Table and column names come from ``tables.py``, never from
+session's own connection, inside its transaction. Table and column names come from ``tables/``, never from
 input.
 """
 

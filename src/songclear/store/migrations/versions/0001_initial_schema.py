@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-INSTANT = sa.DateTime(timezone=True)  # songclear.store.tables.UTCDateTime
+INSTANT = sa.DateTime(timezone=True)  # songclear.store.tables.UTCDateTime (tables/metadata.py)
 CURRENT = sa.text("superseded_at IS NULL")
 
 

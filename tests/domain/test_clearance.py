@@ -183,3 +183,26 @@ def test_unidentified_and_unregistered_tracks_are_uncleared():
 def test_explain_names_chain_or_reasons():
     assert judge(world(BASE), "B", R1, "2015-08-01").explain() == "cleared: master: G1 -> S1"
     assert judge(world(BASE), "B", R1, "2015-11-05").explain() == "uncleared: grant S1 ended 2015-10-31"
+
+
+CYCLE = f"""
+recording {R1} owner=L1
+recording {R2} owner=L2
+grant G1 L1>A master catalogue 2014-01-01..2016-12-31 CN Stream sublicensable
+grant GA A>B master catalogue 2015-01-01..2015-12-31 CN Stream sublicensable parent=GB
+grant GB B>A master catalogue 2015-01-01..2015-12-31 CN Stream sublicensable parent=GC
+grant GC A>B master list:{R2} 2015-01-01..2015-12-31 CN Stream sublicensable parent=GA
+grant GD B>C master catalogue 2015-01-01..2015-12-31 CN Stream parent=GA
+"""
+
+
+def test_a_cycle_of_sublicences_fails_the_tracks_that_rely_on_it_and_nothing_else():
+    ledger = world(CYCLE)  # building the snapshot does not fail on the cycle
+    assert ledger.cycle_of("GA") == ("GA", "GB", "GC") and ledger.cycle_of("G1") is None
+    assert judge(ledger, "A", R1, "2015-08-01").status is Status.CLEARED  # G1 does not depend on the cycle
+    d = judge(ledger, "B", R2, "2015-08-01")  # GC lists R2, but its parents go round in a circle
+    assert d.status is Status.UNCLEARED
+    assert d.reasons[0].code == "sublicence-cycle"
+    assert "(GC -> GA -> GB -> GC)" in d.reasons[0].message
+    below = judge(ledger, "C", R1, "2015-08-01")  # GD hangs from the cycle: refused with the cycle as reason
+    assert below.status is Status.UNCLEARED and below.reasons[0].code == "sublicence-cycle"

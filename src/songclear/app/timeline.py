@@ -36,20 +36,36 @@ from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery, Requirement
 
 
+TIMELINE_REACH = timedelta(days=728)  # a chart shows at most two years either side of the audited day
+
+
 def timeline_days(ledger: Ledger, platform: str, day: date) -> list[date]:
     """Weekly days from a week before the first notice that applies to the platform to four weeks past its
-    tolerance (or eight weeks either side of the audited day when no notice applies)."""
+    tolerance (or eight weeks either side of the audited day when no notice applies), never further than
+    ``TIMELINE_REACH`` from the audited day (a notice "tolerated until 9999-12-31" must not make a chart of
+    400 000 weeks) nor past the calendar's ends."""
     notices = [n for n in ledger.notices.values() if not n.platforms or platform in n.platforms]
+    earliest, latest = _day_plus(day, -TIMELINE_REACH), _day_plus(day, TIMELINE_REACH)
     if notices:
-        first = min(n.issued for n in notices) - timedelta(days=7)
-        last = max(max(n.tolerated_until for n in notices), day) + timedelta(days=28)
+        first = max(_day_plus(min(n.issued for n in notices), timedelta(days=-7)), earliest)
+        last = min(_day_plus(max(max(n.tolerated_until for n in notices), day), timedelta(days=28)), latest)
     else:
-        first, last = day - timedelta(days=56), day + timedelta(days=56)
+        first, last = _day_plus(day, timedelta(days=-56)), _day_plus(day, timedelta(days=56))
     days, d = [], first
     while d <= last:
         days.append(d)
-        d += timedelta(days=7)
+        d = _day_plus(d, timedelta(days=7))
+        if d == days[-1]:
+            break  # the calendar's last day
     return days
+
+
+def _day_plus(day: date, delta: timedelta) -> date:
+    """``day + delta``, held at the calendar's first and last days instead of overflowing."""
+    try:
+        return day + delta
+    except OverflowError:
+        return date.max if delta > timedelta(0) else date.min
 
 
 def _instants_of(grant: Grant) -> Iterator[datetime]:

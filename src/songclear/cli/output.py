@@ -35,10 +35,15 @@ def _default(o):
 def parse_day(text: str, flag: str) -> date:
     from songclear.errors import InputError
 
+    from songclear.domain.grants import day_out_of_range
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{flag} expects a date YYYY-MM-DD, got {text!r}") from None
+    if (why := day_out_of_range(day)) is not None:
+        raise InputError(f"{flag}: {why}")
+    return day
 
 
 def parse_instant(text: str, flag: str) -> datetime:
@@ -53,7 +58,12 @@ def parse_instant(text: str, flag: str) -> datetime:
         raise InputError(
             f"{flag} expects an ISO date-time such as 2015-11-20T00:00:00+08:00, got {text!r}"
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    from songclear.domain.grants import instant_out_of_range
+
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if (why := instant_out_of_range(value)) is not None:
+        raise InputError(f"{flag}: {why}")
+    return value
 
 
 def status_table(title: str, counts: dict[str, int], total: int) -> Table:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,33 @@ from songclear.domain.territory import Territories
 from songclear.domain.vocabulary import Right
 
 DEFAULT_TZ = "Asia/Shanghai"
+
+# The calendar the ledger works in. No licence predates recorded sound, and an instant of the year 1 cannot be
+# moved between time zones, so facts and questions are dated from 1900 on. The last day, 9999-12-31, is the
+# common "perpetual" marker (DDEX senders use it too): a term ending then is open-ended (``Term.end_instant``).
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date.max
+
+
+def day_out_of_range(day: date) -> str | None:
+    """Why ``day`` cannot be a date of the ledger (None when it can)."""
+    if EARLIEST_DAY <= day <= LATEST_DAY:
+        return None
+    return f"date {day.isoformat()} is outside the supported range {EARLIEST_DAY}..{LATEST_DAY}"
+
+
+def instant_out_of_range(instant: datetime) -> str | None:
+    """Why an instant cannot be stored (None when it can): before 1900, or within a day of the end of time."""
+    try:
+        utc = instant.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or utc.date() < EARLIEST_DAY or utc.date() >= LATEST_DAY:
+        return (
+            f"date-time {instant.isoformat()} is outside the supported range "
+            f"{EARLIEST_DAY}..{LATEST_DAY - timedelta(days=1)}"
+        )
+    return None
 
 
 @cache
@@ -46,8 +73,9 @@ class Term:
         return self.start <= d and (self.end is None or d <= self.end)
 
     def end_instant(self) -> datetime | None:
-        """The first instant after the term (end is inclusive)."""
-        if self.end is None:
+        """The first instant after the term (end is inclusive); None when it never ends (no end, or the last
+        day of the calendar: the "perpetual" marker 9999-12-31)."""
+        if self.end is None or self.end >= LATEST_DAY:
             return None
         return start_of_day(self.end + timedelta(days=1), self.tz)
 

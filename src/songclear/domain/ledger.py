@@ -19,7 +19,6 @@ from songclear.domain.catalogue import Party, Recording, Work
 from songclear.domain.grants import Grant
 from songclear.domain.notices import Notice
 from songclear.domain.vocabulary import Right
-from songclear.errors import LedgerIntegrityError
 
 T = TypeVar("T")
 
@@ -64,7 +63,12 @@ class Ledger:
     _exclusive_catalogue: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
     _exclusive_listing: dict[tuple[str, Right, str], list[Grant]] = field(default_factory=dict, repr=False)
     _exclusive_subjects: set[tuple[Right, str]] = field(default_factory=set, repr=False)
-    _root_licensor: dict[str, str] = field(default_factory=dict, repr=False)
+    _root_licensor: dict[str, str | None] = field(default_factory=dict, repr=False)
+    # Grants whose parents lead round in a circle (G-A parent G-B, G-B parent G-A): grant id -> the cycle, in
+    # parent order. Such a chain has no root, so it can clear nothing; the cycle is a finding of the tracks that
+    # would rely on it (rules.not_in_cycle), never an error of the whole ledger.
+    _cycles: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _rootless_catalogue: dict[tuple[str, Right], list[Grant]] = field(default_factory=dict, repr=False)
     _chains: dict[str, tuple[Grant, ...]] = field(default_factory=dict, repr=False)
     _notices_by_id: list[Notice] = field(default_factory=list, repr=False)
     # Values that pure functions derive from this snapshot alone (a recording's requirements), kept for reuse
@@ -98,13 +102,17 @@ class Ledger:
     def _index(self) -> None:
         for gid in sorted(self.grants):  # sorted: the indexes do not depend on import order
             grant = self.grants[gid]
-            root = self._root_licensor[gid] = self._find_root(grant).licensor
+            top = self._find_root(grant)
+            root = self._root_licensor[gid] = top.licensor if top is not None else None
             for right in grant.rights:
                 for subject in grant.recordings if right is Right.MASTER else grant.works:
                     self._listed.setdefault((grant.licensee, right, subject), []).append(grant)
                 if grant.catalogue:
                     self._catalogue.setdefault((grant.licensee, right), []).append(grant)
-                    self._catalogue_from.setdefault((grant.licensee, right, root), []).append(grant)
+                    if root is not None:
+                        self._catalogue_from.setdefault((grant.licensee, right, root), []).append(grant)
+                    else:  # hangs from a cycle: a candidate for every holder, to be refused with its reason
+                        self._rootless_catalogue.setdefault((grant.licensee, right), []).append(grant)
                 if grant.exclusive:
                     self._exclusive.setdefault((grant.licensor, right), []).append(grant)
                     if grant.catalogue:
@@ -114,13 +122,17 @@ class Ledger:
                         self._exclusive_subjects.add((right, subject))
         self._notices_by_id.extend(self.notices[k] for k in sorted(self.notices))
 
-    def _find_root(self, grant: Grant) -> Grant:
-        seen = {grant.id}
+    def _find_root(self, grant: Grant) -> Grant | None:
+        """The top of ``grant``'s chain, or None when its parents lead into a cycle (recorded in ``_cycles``)."""
+        path = [grant.id]
         while grant.parent is not None and grant.parent in self.grants:
             grant = self.grants[grant.parent]
-            if grant.id in seen:
-                raise LedgerIntegrityError(f"grant {grant.id} is its own ancestor (a cycle of sublicences)")
-            seen.add(grant.id)
+            if grant.id in path:
+                cycle = tuple(path[path.index(grant.id) :])
+                for member in cycle:
+                    self._cycles.setdefault(member, cycle)
+                return None
+            path.append(grant.id)
         return grant
 
     # -- queries used by the rules ------------------------------------------------------------------------------
@@ -130,21 +142,30 @@ class Ledger:
         known = self._chains.get(grant.id)
         if known is None or known[-1] is not grant:
             out = [grant]
-            while out[0].parent is not None and out[0].parent in self.grants:
-                out.insert(0, self.grants[out[0].parent])
+            seen = {grant.id}
+            while out[0].parent is not None and out[0].parent in self.grants and out[0].parent not in seen:
+                out.insert(0, self.grants[out[0].parent])  # a cycle stops at its first repeat (not_in_cycle)
+                seen.add(out[0].id)
             if self.grants.get(grant.id) is grant:  # built once per grant of this snapshot
                 self._chains[grant.id] = tuple(out)
             return out
         return list(known)
 
-    def root_licensor(self, grant_id: str) -> str:
+    def root_licensor(self, grant_id: str) -> str | None:
+        """The licensor at the top of the grant's chain; None when its parents lead into a cycle."""
         return self._root_licensor[grant_id]
+
+    def cycle_of(self, grant_id: str) -> tuple[str, ...] | None:
+        """The cycle of parents ``grant_id`` is part of (ids in parent order), or None."""
+        return self._cycles.get(grant_id)
 
     def candidate_grants(self, licensee: str, right: Right, subject: str, holder: str | None) -> list[Grant]:
         """Grants to ``licensee`` that may cover ``subject``: those listing it, and catalogue grants whose chain
         starts at the rights holder (a catalogue grant from anyone else never covers it)."""
         listed = self._listed.get((licensee, right, subject), [])
         catalogue = self._catalogue_from.get((licensee, right, holder), []) if holder is not None else []
+        if self._rootless_catalogue:
+            catalogue = catalogue + self._rootless_catalogue.get((licensee, right), [])
         if not listed:
             return list(catalogue)
         return listed + [g for g in catalogue if g not in listed]

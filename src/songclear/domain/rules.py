@@ -64,6 +64,19 @@ class RuleInput:
 Rule = Callable[[RuleInput], Finding | None]
 
 
+def not_in_cycle(x: RuleInput) -> Finding | None:
+    cycle = x.ledger.cycle_of(x.grant.id)
+    if cycle is None:
+        return None
+    i = cycle.index(x.grant.id)
+    path = " -> ".join((*cycle[i:], *cycle[:i], x.grant.id))  # each grant followed by its parent
+    return Finding(
+        "sublicence-cycle",
+        f"sublicence {x.grant.id} is part of a cycle of parent grants ({path}): the chain has no rights holder",
+        x.grant.id,
+    )
+
+
 def parent_known(x: RuleInput) -> Finding | None:
     g = x.grant
     if g.parent is not None and x.parent is None:
@@ -192,6 +205,7 @@ def allows_model(x: RuleInput) -> Finding | None:
 
 # The registry, in the order findings are reported for one grant: structure before scope before the query point.
 GRANT_RULES: tuple[Rule, ...] = (
+    not_in_cycle,
     parent_known,
     parent_link,
     parent_sublicensable,

@@ -18,7 +18,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from songclear.domain import vocabulary as vocab
 from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Version, Work
-from songclear.domain.grants import DEFAULT_TZ, Grant, Term, Termination, TerminationCause, start_of_day
+from songclear.domain.grants import (
+    DEFAULT_TZ,
+    Grant,
+    Term,
+    Termination,
+    TerminationCause,
+    day_out_of_range,
+    instant_out_of_range,
+    start_of_day,
+)
 from songclear.domain.identifiers import normalise_isrc, normalise_iswc
 from songclear.domain.notices import Notice
 from songclear.domain.territory import WORLDWIDE, Territories, normalise_code
@@ -107,9 +116,12 @@ def _as_text(normalise: Callable[[str], Any]) -> Parse:
 @lru_cache(maxsize=8192)  # dates repeat across rows; parsing each is measurable on a million rows
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        out = date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"expected an ISO 8601 date such as 2015-07-31, found {value!r}") from None
+    if (why := day_out_of_range(out)) is not None:
+        raise ValueError(why)
+    return out
 
 
 day = _as_text(_day)
@@ -125,6 +137,8 @@ def instant(raw: Any) -> datetime:
         ) from None
     if out.tzinfo is None:
         raise ValueError(f"date-time {value!r} needs a UTC offset (e.g. +08:00 or Z)")
+    if (why := instant_out_of_range(out)) is not None:
+        raise ValueError(why)
     return out
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from lxml import etree
 
+from songclear.domain.grants import day_out_of_range
 from songclear.domain.territory import WORLDWIDE, Territories, normalise_code
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InvalidIdentifier
@@ -124,6 +125,9 @@ def _date(r: Reader, el: etree._Element | None) -> date | None:
     value = text(el)
     try:
         # A DateTime keeps the calendar date as written: DDEX deal dates are read as UTC calendar dates.
-        return date.fromisoformat(value[:10])
+        day = date.fromisoformat(value[:10])
     except ValueError:
         raise r.refuse(f"invalid date {value!r}", el) from None
+    if (why := day_out_of_range(day)) is not None:
+        raise r.refuse(why, el)
+    return day

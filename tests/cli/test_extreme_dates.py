@@ -32,7 +32,9 @@ S1,PF,PF2,master,listed,CNA011500001,Stream,CN,2014-01-01,9999-12-31,,,,false,fa
 NOTICES = """id,issuer,title,issued,effective,buffer_end,platforms
 N1,R,forever,1900-01-01,9999-12-31,9999-12-31,PF2
 """
-LIBRARY = "platform,track_id,title,isrc\n" + "".join(f"PF,t{i},song {i},CNA01150000{i}\n" for i in range(1, 7))
+LIBRARY = "platform,track_id,title,isrc\n" + "".join(
+    f"PF,t{i},song {i},CNA01150000{i}\n" for i in range(1, 7)
+)
 LIBRARY += "PF2,u1,song 1,CNA011500001\nPF2,u6,song 6,CNA011500006\n"
 
 
@@ -136,7 +138,10 @@ def test_a_date_outside_the_calendar_is_refused_with_its_file_and_line(
     ("args", "detail"),
     [
         (("--at", "0001-01-01"), "--at: date 0001-01-01 is outside the supported range"),
-        (("--at", "2015-08-01", "--expiring-days", "99999999999999999999"), "--expiring-days must be between"),
+        (
+            ("--at", "2015-08-01", "--expiring-days", "99999999999999999999"),
+            "--expiring-days must be between",
+        ),
         (("--at", "2015-08-01", "--as-known-at", "0001-01-01T00:00:00+08:00"), "outside the supported range"),
     ],
 )
@@ -156,7 +161,9 @@ def test_a_ddex_deal_ending_9999_12_31_is_perpetual_and_one_before_1900_is_refus
     parties = ("--party", "PADPIDA2015000001L=L-TEST", "--party", "PADPIDA2015000002P=pf")
 
     early = tmp_path / "early.xml"
-    early.write_text(text.replace("<StartDate>2015-01-01</StartDate>", "<StartDate>0001-01-01</StartDate>", 1))
+    early.write_text(
+        text.replace("<StartDate>2015-01-01</StartDate>", "<StartDate>0001-01-01</StartDate>", 1)
+    )
     r = songclear(capsys, *db, "import", "ddex", early, *parties)
     assert r.code == 2 and "early.xml" in r.err and "outside the supported range" in r.err
     assert "StartDate" in r.err

@@ -35,7 +35,6 @@ from songclear.domain.grants import DEFAULT_TZ, Grant, start_of_day
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery, Requirement
 
-
 TIMELINE_REACH = timedelta(days=728)  # a chart shows at most two years either side of the audited day
 
 

@@ -33,9 +33,8 @@ def _default(o):
 
 
 def parse_day(text: str, flag: str) -> date:
-    from songclear.errors import InputError
-
     from songclear.domain.grants import day_out_of_range
+    from songclear.errors import InputError
 
     try:
         day = date.fromisoformat(text)

@@ -6,8 +6,8 @@ import json
 import os
 import sys
 
-import click
 import typer
+from typer import exceptions as typer_errors
 
 from songclear.cli import (
     audio_cmds,
@@ -72,13 +72,15 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _report(as_json, type(e).__name__, e.title, e.message, e.exit_code)
         sys.exit(e.exit_code)
-    except click.exceptions.ClickException as e:
+    except typer_errors.TyperException as e:  # typer's own (vendored click) usage errors: usage and exit 2
         if as_json:
             _report(True, "UsageError", "Usage error", e.format_message(), e.exit_code)
+        elif callable(show := getattr(e, "show", None)):
+            show()
         else:
-            e.show()
+            print(f"error: {e.format_message()}", file=sys.stderr)
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
+    except typer_errors.Abort:
         sys.exit(130)
     except Exception as e:  # a bug, not a user error: say so in one line; --debug shows the traceback
         if debug:

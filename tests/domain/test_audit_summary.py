@@ -34,16 +34,29 @@ def decisions(draw) -> list[ClearanceDecision]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(decisions(), st.integers(0, 8))
-def test_summarise_matches_the_plain_reference(ds: list[ClearanceDecision], limit: int) -> None:
-    got = summarise(iter(ds), lapsing_limit=limit)
+@given(decisions(), st.integers(0, 8), st.data())
+def test_summarise_matches_the_plain_reference(ds: list[ClearanceDecision], limit: int, data) -> None:
+    down = frozenset(d.track for d in ds if data.draw(st.booleans()))  # already taken down by the platform
+    got = summarise(iter(ds), down=down, lapsing_limit=limit)
     assert got.total == len(ds)
     assert got.counts == Counter(d.status for d in ds)
     by_licensor: dict[str, Counter] = {}
     for d in ds:
         by_licensor.setdefault(d.licensor or "unknown", Counter())[d.status] += 1
     assert got.by_licensor == by_licensor
-    assert got.takedown == sorted(d.track for d in ds if d.status in REMOVED_BY_NOTICE)
+    assert got.takedown == sorted(
+        d.track for d in ds if d.status in REMOVED_BY_NOTICE and d.track not in down
+    )
+    assert got.already_down == sorted(
+        d.track for d in ds if d.status in REMOVED_BY_NOTICE and d.track in down
+    )
+    assert got.taken_down == sum(1 for d in ds if d.track in down)
+    assert got.live == len(ds) - got.taken_down
+    for lic in by_licensor:
+        mine = [d for d in ds if (d.licensor or "unknown") == lic]
+        live = [d for d in mine if d.track not in down]
+        removed = sum(1 for d in live if d.status in REMOVED_BY_NOTICE)
+        assert got.licensor_figures(lic) == (len(mine), len(live), removed)
     expected = sorted(
         (d.last_day, d.track, d.recording) for d in ds if d.status.has_licence and d.last_day is not None
     )[:limit]

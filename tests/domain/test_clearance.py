@@ -206,3 +206,22 @@ def test_a_cycle_of_sublicences_fails_the_tracks_that_rely_on_it_and_nothing_els
     assert "(GC -> GA -> GB -> GC)" in d.reasons[0].message
     below = judge(ledger, "C", R1, "2015-08-01")  # GD hangs from the cycle: refused with the cycle as reason
     assert below.status is Status.UNCLEARED and below.reasons[0].code == "sublicence-cycle"
+
+
+def test_an_uncleared_track_of_a_release_with_hundreds_of_deals_explains_itself_in_a_few_lines():
+    # One deal per territory (like a real release's 747 deals), none for CN; and one CN deal that has ended.
+    codes = ["HK", "MO", "TW", "US", "GB", "FR", "DE", "JP", "KR", "SG"]
+    deals = "\n".join(
+        f"grant D{i:03d} L1>A master list:{R1} 2015-01-01..2016-12-31 {codes[i % len(codes)]} Stream"
+        for i in range(747)
+    )
+    text = (
+        f"recording {R1} owner=L1\n{deals}\ngrant E1 L1>A master list:{R1} 2014-01-01..2014-12-31 CN Stream\n"
+    )
+    d = judge(world(text), "A", R1, "2015-08-01")
+    assert d.status is Status.UNCLEARED
+    reason = d.reasons[0]
+    assert reason.code == "ended" and reason.grant_id == "E1"  # the grant about the question comes first
+    assert reason.message.startswith("grant E1 ended 2014-12-31; ")
+    assert reason.message.endswith("and 743 more grants that fail (743 for another territory)")
+    assert len(reason.message) < 600

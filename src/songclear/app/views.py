@@ -80,6 +80,7 @@ def change_view(c: StatusChange) -> dict:
 
 
 def audit_view(run: AuditRun, *, with_decisions: bool = False) -> dict:
+    down = set(run.summary.already_down)  # not cleared, but already taken down: not the notice's to remove
     out = {
         "platform": run.platform,
         "platform_name": run.platform_name,
@@ -90,8 +91,9 @@ def audit_view(run: AuditRun, *, with_decisions: bool = False) -> dict:
         "takedown": [
             {"track": d.track, "title": _title(run, d.track), "reason": d.explain()}
             for d in run.decisions
-            if d.status in (Status.UNCLEARED, Status.BUFFER)
+            if d.status in (Status.UNCLEARED, Status.BUFFER) and d.track not in down
         ],
+        "already_down": sorted(down),
         "timeline": timeline_view(run),
         "changes_vs_now": [change_view(c) for c in run.changes_vs_now]
         if run.changes_vs_now is not None

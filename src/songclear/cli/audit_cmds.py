@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from songclear.cli.output import STATUS_STYLE, console, emit_json, parse_day, parse_instant, status_table
+from songclear.domain.catalogue import Availability
 from songclear.domain.decision import Status
 from songclear.errors import InputError, NotFound
 
@@ -157,8 +158,13 @@ def print_audit(run, *, takedown_limit: int = 15) -> None:
     title = f"{run.platform_name} on {run.at_day} ({run.query.territory}, {run.query.use}{known})"
     console.print(status_table(title, {k.value: v for k, v in s.counts.items()}, s.total))
     console.print(
-        f"A stop notice would remove [bold]{len(s.takedown)}[/] tracks ({s.removal_share:.1%} of the library)."
+        f"A stop notice would remove [bold]{len(s.takedown)}[/] of the {s.live} live tracks"
+        f" ({s.removal_share:.1%} of the live library)."
     )
+    if s.taken_down:
+        console.print(
+            f"Already taken down: {s.taken_down} tracks, {len(s.already_down)} of them not cleared."
+        )
     if s.by_licensor:
         t = Table(title="per licensor")
         t.add_column("licensor")
@@ -170,8 +176,11 @@ def print_audit(run, *, takedown_limit: int = 15) -> None:
     todo = [d for d in run.decisions if d.status in (Status.UNCLEARED, Status.BUFFER)]
     for d in todo[:takedown_limit]:
         track = run.tracks.get(d.track)
-        name = f"{track.title} / {track.artist}" if track else ""
-        console.print(f"  [{STATUS_STYLE[d.status]}]{d.status.value:>9}[/] {d.track} {name}: {d.explain()}")
+        name = " / ".join(x for x in (track.title, track.artist) if x) if track else ""
+        down = " (already taken down)" if track and track.availability is Availability.TAKEN_DOWN else ""
+        console.print(
+            f"  [{STATUS_STYLE[d.status]}]{d.status.value:>9}[/] {d.track} {name}{down}: {d.explain()}"
+        )
     if len(todo) > takedown_limit:
         console.print(f"  ... and {len(todo) - takedown_limit} more (use --csv or --json --decisions)")
     for lp in s.lapsing[:5]:

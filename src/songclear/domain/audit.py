@@ -1,15 +1,16 @@
 """Audit summaries: pure aggregation of clearance decisions for one platform at one instant.
 
-Counts per status and per licensor, the share of the library a stop notice would remove (uncleared and
-buffer tracks: tolerated today, gone at the deadline), the takedown list, the tracks whose clearance lapses next,
-and the difference between two sets of decisions (two dates, or 'as known then' against 'as known now').
+Counts per status and per licensor, the share of the live library a stop notice would remove (uncleared and
+buffer tracks that are still live: tolerated today, gone at the deadline), those already taken down apart, the
+takedown list, the tracks whose clearance lapses next, and the difference between two sets of decisions (two
+dates, or 'as known then' against 'as known now').
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -32,12 +33,35 @@ class AuditSummary:
     total: int = 0
     counts: Counter = field(default_factory=Counter)  # Status -> n
     by_licensor: dict[str, Counter] = field(default_factory=dict)  # licensor id ('unknown') -> Status -> n
-    takedown: list[str] = field(default_factory=list)  # track keys a stop notice would remove
+    takedown: list[str] = field(default_factory=list)  # live track keys a stop notice would remove
     lapsing: list[Lapse] = field(default_factory=list)  # soonest first, capped
+    already_down: list[str] = field(default_factory=list)  # not cleared, and already taken down
+    # The same counts for the tracks the platform has already taken down (a notice cannot remove them again).
+    down_counts: Counter = field(default_factory=Counter)  # Status -> n
+    down_by_licensor: dict[str, Counter] = field(default_factory=dict)
+
+    @property
+    def taken_down(self) -> int:
+        return sum(self.down_counts.values())
+
+    @property
+    def live(self) -> int:
+        return self.total - self.taken_down
 
     @property
     def removal_share(self) -> float:
-        return len(self.takedown) / self.total if self.total else 0.0
+        """The share of the live library a stop notice would remove."""
+        return len(self.takedown) / self.live if self.live else 0.0
+
+    def licensor_figures(self, licensor: str) -> tuple[int, int, int]:
+        """(tracks, live tracks, live tracks a stop notice would remove) of one licensor's recordings."""
+        counts, down = (
+            self.by_licensor.get(licensor, Counter()),
+            self.down_by_licensor.get(licensor, Counter()),
+        )
+        total = sum(counts.values())
+        removed = sum(counts.get(st, 0) - down.get(st, 0) for st in REMOVED_BY_NOTICE)
+        return total, total - sum(down.values()), removed
 
     def as_dict(self) -> dict:
         return {
@@ -48,6 +72,9 @@ class AuditSummary:
                 lic: {s.value: c.get(s, 0) for s in Status} for lic, c in sorted(self.by_licensor.items())
             },
             "takedown_count": len(self.takedown),
+            "live": self.live,
+            "taken_down": self.taken_down,
+            "already_down_count": len(self.already_down),
             "lapsing": [
                 {"track": lp.track, "recording": lp.recording, "last_day": lp.last_day.isoformat()}
                 for lp in self.lapsing
@@ -58,7 +85,10 @@ class AuditSummary:
 _LICENSED = frozenset(s for s in Status if s.has_licence)
 
 
-def summarise(decisions: Iterable[ClearanceDecision], *, lapsing_limit: int = 20) -> AuditSummary:
+def summarise(
+    decisions: Iterable[ClearanceDecision], *, down: Set[str] = frozenset(), lapsing_limit: int = 20
+) -> AuditSummary:
+    """``down``: the keys of the tracks the platform has already taken down (a stop notice cannot remove them)."""
     decisions = decisions if isinstance(decisions, list) else list(decisions)
     summary = AuditSummary(total=len(decisions))
     # One C-level count of (licensor, status) pairs instead of three dict updates per decision.
@@ -66,7 +96,13 @@ def summarise(decisions: Iterable[ClearanceDecision], *, lapsing_limit: int = 20
         summary.counts[status] += n
         summary.by_licensor.setdefault(licensor or "unknown", Counter())[status] += n
     removed = REMOVED_BY_NOTICE
-    summary.takedown = sorted(d.track for d in decisions if d.status in removed)
+    summary.takedown = sorted(d.track for d in decisions if d.status in removed and d.track not in down)
+    if down:
+        gone = [d for d in decisions if d.track in down]
+        summary.already_down = sorted(d.track for d in gone if d.status in removed)
+        for (licensor, status), n in Counter((d.licensor, d.status) for d in gone).items():
+            summary.down_counts[status] += n
+            summary.down_by_licensor.setdefault(licensor or "unknown", Counter())[status] += n
     summary.lapsing = _soonest_lapses(
         [(end, d) for d in decisions if d.status in _LICENSED and (end := d.cleared_until) is not None],
         lapsing_limit,

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -316,12 +317,30 @@ def _root_cause(platform: str, req: Requirement, findings: Sequence[Finding], le
     )
 
 
+# A grant that fails only because it is about another territory, use or commercial model does not answer the
+# question asked: a release with hundreds of deals (one per territory and model) would otherwise make a reason of
+# tens of kilobytes. Those come last and, past a few, are counted instead of listed.
+_OFF_QUESTION = ("territory", "use", "model")
+LISTED_FINDINGS = 5
+
+
 def _first_by_grant(findings: Sequence[Finding]) -> Finding:
-    # Several candidate grants failed: report them together, in a stable order.
-    ordered = sorted(findings, key=lambda f: (f.grant_id or "", f.code))
-    return Finding(
-        ordered[0].code, "; ".join(f.message for f in ordered), ordered[0].grant_id, ordered[0].dimension
-    )
+    """Several candidate grants failed: one finding naming them, those relevant to the question first (they hold
+    for its territory, use and model but fail otherwise: ended, not listed, a broken chain), in a stable order;
+    past ``LISTED_FINDINGS``, the rest are counted by what they are about."""
+    ordered = sorted(findings, key=lambda f: (f.dimension in _OFF_QUESTION, f.grant_id or "", f.code))
+    listed, rest = ordered[:LISTED_FINDINGS], ordered[LISTED_FINDINGS:]
+    message = "; ".join(f.message for f in listed)
+    if rest:
+        about = Counter(f.dimension if f.dimension in _OFF_QUESTION else "other reasons" for f in rest)
+        parts = [
+            f"{n} for another {d}" if d in _OFF_QUESTION else f"{n} for {d}" for d, n in sorted(about.items())
+        ]
+        message += (
+            f"; and {len(rest)} more grant{'s' if len(rest) > 1 else ''} that fail ({', '.join(parts)})"
+        )
+    first = ordered[0]
+    return Finding(first.code, message, first.grant_id, first.dimension)
 
 
 def _uncleared(

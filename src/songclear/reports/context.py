@@ -106,6 +106,7 @@ def _row(run: AuditRun, d: ClearanceDecision, parties: GrantParties) -> dict:
         "reason_codes": [r.code for r in d.reasons],
         "notice": d.notice,
         "identity_source": d.identity_source,
+        "availability": track.availability.value if track else None,
     }
 
 
@@ -143,15 +144,17 @@ def _summary(run: AuditRun) -> dict:
         ],
         "removal_count": len(s.takedown),
         "removal_share": round(s.removal_share, 6),
-        "removal_percent": _percent(len(s.takedown), s.total),
+        "removal_percent": _percent(len(s.takedown), s.live),
+        "live": s.live,
+        "taken_down": s.taken_down,
+        "already_down_count": len(s.already_down),
     }
 
 
 def _licensors(run: AuditRun) -> list[dict]:
     out = []
     for lic, counts in sorted(run.summary.by_licensor.items()):
-        total = sum(counts.values())
-        removed = sum(counts.get(st, 0) for st in (Status.UNCLEARED, Status.BUFFER))
+        total, live, removed = run.summary.licensor_figures(lic)
         out.append(
             {
                 "id": lic,
@@ -159,7 +162,7 @@ def _licensors(run: AuditRun) -> list[dict]:
                 "counts": {st.value: counts.get(st, 0) for st in Status},
                 "total": total,
                 "removed": removed,
-                "removed_percent": _percent(removed, total),
+                "removed_percent": _percent(removed, live),
             }
         )
     return out

@@ -27,6 +27,7 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "reasons",
     "notice",
     "identity_source",
+    "availability",
 )
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -37,6 +38,8 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "total",
     "removed",
     "removed_share",
+    "live",
+    "already_down",
 )
 
 
@@ -64,6 +67,7 @@ def write_decisions_csv(run: AuditRun, out: TextIO) -> int:
                 "; ".join(r.message for r in d.reasons),
                 d.notice or "",
                 d.identity_source or "",
+                track.availability.value if track else "",
             )
         )
         n += 1
@@ -75,14 +79,17 @@ def write_summary_csv(run: AuditRun, out: TextIO) -> int:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(SUMMARY_COLUMNS)
     s = run.summary
-    rows = [("library", "", "", s.counts)]
+    rows = [("library", "", "", s.counts, (s.total, s.live, len(s.takedown)))]
     rows += [
-        ("licensor", lic, run.licensor_names.get(lic, lic), counts)
+        ("licensor", lic, run.licensor_names.get(lic, lic), counts, s.licensor_figures(lic))
         for lic, counts in sorted(s.by_licensor.items())
     ]
-    for scope, lic, name, counts in rows:
-        total = sum(counts.get(st, 0) for st in Status)
-        removed = counts.get(Status.UNCLEARED, 0) + counts.get(Status.BUFFER, 0)
-        share = f"{removed / total:.6f}" if total else "0.000000"
-        w.writerow((scope, lic, name, *(counts.get(st, 0) for st in Status), total, removed, share))
+    for scope, lic, name, counts, (total, live, removed) in rows:
+        # "removed": live tracks a stop notice would remove, as a share of the live ones; "already_down": not
+        # cleared but already taken down.
+        already = sum(counts.get(st, 0) for st in (Status.UNCLEARED, Status.BUFFER)) - removed
+        share = f"{removed / live:.6f}" if live else "0.000000"
+        w.writerow(
+            (scope, lic, name, *(counts.get(st, 0) for st in Status), total, removed, share, live, already)
+        )
     return len(rows)

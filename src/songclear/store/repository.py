@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from songclear.domain.catalogue import LibraryTrack, Party, Recording, Work
+from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Work
 from songclear.domain.grants import Grant
 from songclear.domain.ledger import Ledger
 from songclear.domain.notices import Notice
@@ -275,6 +275,20 @@ class LedgerRepository:
         if not found:
             raise NotFound(f"no library track {platform}/{track_id}{_as_known(known_at)}")
         return found[0]
+
+    def availability_then(
+        self, platform: str, instant: datetime, known_at: datetime | None = None
+    ) -> dict[str, Availability]:
+        """The tracks of ``platform`` whose version current at ``instant`` was replaced since (as known at
+        ``known_at``): key -> their availability at ``instant``. A takedown records a new version of the track
+        when it is applied, so this is how an audit of a past day knows which tracks were still live then."""
+        t = tables.library_tracks
+        at, known = _instant(instant, "instant"), _instant(known_at, "known_at")
+        replaced = t.c.superseded_at > at if known is None else t.c.superseded_at.between(at, known)
+        stmt = select(t.c.track_id, t.c.availability).where(
+            t.c.platform == platform, t.c.recorded_at <= at, t.c.superseded_at.is_not(None), replaced
+        )
+        return {f"{platform}/{tid}": Availability(a) for tid, a in self.session.execute(stmt)}
 
     def platforms(self) -> list[str]:
         """Platforms with at least one current library track, sorted."""

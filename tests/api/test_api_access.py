@@ -91,7 +91,7 @@ def matrix(f: dict) -> list[tuple[str, str, dict, dict[str, int]]]:
         ("GET", "/platforms/qq/tracks/qq-001/explain" + AT, {}, expect("admin regulator qq jade")),
         ("GET", "/platforms/netease/tracks/ne-004/explain" + AT, {}, expect("admin regulator netease silk")),
         ("GET", "/platforms/qq/scan", {}, expect("admin regulator qq")),
-        ("GET", "/platforms/qq/exposure?from=2015-07-01&to=2015-08-01&step_days=7", {}, expect("admin regulator qq")),
+        ("GET", "/platforms/qq/exposure?from=2015-07-01&to=2015-08-01&currency=CNY", {}, expect("admin regulator qq")),
         ("GET", "/platforms/netease/review", {}, expect("admin regulator netease")),
         ("GET", "/platforms/netease/links/ne-006", {}, expect("admin regulator netease silk")),
         ("GET", "/platforms/qq/takedowns", {}, expect("admin regulator qq")),

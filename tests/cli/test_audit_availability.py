@@ -62,3 +62,19 @@ def test_the_audit_counts_live_removals_apart_from_tracks_already_down(db_url, t
     text = songclear(capsys, *db, "audit", "--platform", "PF", "--at", "2015-08-01").out
     assert "would remove 1 of the 2 live tracks" in " ".join(text.split())
     assert "PF/t3 three (already taken down)" in " ".join(text.split())
+
+
+def test_a_track_imported_as_taken_down_has_no_exposure(db_url, tmp_path, capsys):
+    db = ("--db", db_url)
+    files = []
+    for name, text in WORLD.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files.append(tmp_path / name)
+    assert songclear(capsys, *db, "import", "table", *files).code == 0
+    r = songclear(
+        capsys, *db, "exposure", "--platform", "PF", "--from", "2015-07-01", "--to", "2015-08-01", "--json"
+    )
+    assert r.code == 0, r.err
+    days = {t["track"]: t["days"] for t in r.json()["tracks"]}
+    assert days == {"PF/t2": "31"}  # t3 is as unlicensed as t2, but the platform had it down all along
+    assert r.json()["total"] == "31.00"  # no play counts: 31 days x 1.00 CNY

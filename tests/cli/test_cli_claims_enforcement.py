@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -62,7 +63,10 @@ def test_claim_answer_counter_restore_and_the_renotify_bar(world, capsys):
     assert items["kuwo/kw-001"]["verdict"] == "licensed" and items["kuwo/kw-001"]["proof"] == [
         ["G-JADE-KUWO"]
     ]
-    assert ans["applied"]["taken_down"] == ["kuwo/kw-003"] and _kuwo_live(capsys, db) == ["kuwo/kw-003"]
+    # The claim speaks for China: the track is blocked there (a geo-block of CN), not removed everywhere.
+    assert ans["applied"]["restricted"] == ["kuwo/kw-003"] and ans["applied"]["taken_down"] == []
+    assert [(a["kind"], a["territories"]) for a in ans["applied"]["applied"]] == [("geo_block", ["CN"])]
+    assert _kuwo_live(capsys, db) == ["kuwo/kw-003"]
 
     # No counter-notice yet: restoring is refused and changes nothing.
     r = songclear(capsys, *db, "claim", "restore", "C-JADE-1", "--json")
@@ -155,7 +159,70 @@ def test_exposure_per_track_and_licensor_with_csv(world, capsys):
     assert out["by_licensor"]["L-HARBOUR"] == "2600.00" and out["by_platform"]["netease"] == out["total"]
     with (tmp / "exp.csv").open(encoding="utf-8") as f:
         assert [r["track"] for r in csv.DictReader(f)] == [r["track"] for r in out["tracks"]]
-    # Weekly steps: coarser days, the same tracks.
-    weekly = songclear(capsys, *db, *args, "--step-days", "7", "--json").json()
-    assert {r["track"] for r in weekly["tracks"]} == set(rows)
+    assert out["currency"] == "CNY" and out["terms"]["step"] == "daily"
+    assert out["terms"]["period"].startswith("2015-07-01..2015-12-01 (to exclusive, 153 days")
     assert songclear(capsys, *db, *args[:-2], "--to", "2015-07-01").code == 2
+    assert songclear(capsys, *db, *args, "--currency", "yuan").code == 2
+    usd = songclear(capsys, *db, *args, "--currency", "usd", "--json").json()
+    assert usd["currency"] == "USD" and "0.01 USD per estimated play" in usd["terms"]["rate"]
+
+
+def test_exposure_counts_exactly_the_days_a_daily_audit_finds(world, capsys):
+    """The breakpoint shortcut against the plain reference: decide the whole library on every day."""
+    from datetime import date, timedelta
+
+    from songclear.app.audit import audit_library, make_query
+    from songclear.app.exposure import exposure_report
+    from songclear.app.identities import identity_resolver
+    from songclear.domain.enforcement.exposure import UNLICENSED
+    from songclear.store.database import Database
+    from songclear.store.repository import LedgerRepository
+
+    db, _ = world
+    database = Database.open(db[1])
+    start, end = date(2015, 7, 1), date(2015, 12, 1)
+    for platform in ("netease", "qq", "kuwo"):
+        with database.session() as s:
+            repo = LedgerRepository(s)
+            ledger, tracks = repo.load_ledger(), list(repo.iter_tracks(platform))
+            resolve = identity_resolver(repo, platform, None)
+            expected: dict[str, int] = {}
+            day = start
+            while day < end:
+                for d in audit_library(tracks, ledger, make_query(day), resolve=resolve):
+                    if d.status in UNLICENSED:
+                        expected[d.track] = expected.get(d.track, 0) + 1
+                day += timedelta(days=1)
+        got = exposure_report(database, platform=platform, start=start, end=end)
+        assert {t.track: t.days for t in got.tracks} == expected, platform
+    database.engine.dispose()
+
+
+def test_the_regulator_report_states_the_exposure_the_command_computes(world, capsys):
+    db, tmp = world
+    r = songclear(
+        capsys, *db, "report", "regulator", "--platform", "netease", "--notice", "NCAC-2015-07",
+        "--at", "2015-11-15", "--out", tmp / "rep", "--formats", "html,csv", "--json",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    (csv_path,) = (p for p in r.json()["written"] if p.endswith("-exposure.csv"))
+    with open(csv_path, encoding="utf-8") as f:
+        in_report = {row["track"]: (row["days"], row["amount"]) for row in csv.DictReader(f)}
+    command = songclear(
+        capsys,
+        *db,
+        "exposure",
+        "--platform",
+        "netease",
+        "--from",
+        "2015-07-08",
+        "--to",
+        "2015-11-15",
+        "--json",
+    ).json()
+    assert in_report == {t["track"]: (t["days"], t["amount"]) for t in command["tracks"]}
+    assert in_report  # something to compare
+    (html_path,) = (p for p in r.json()["written"] if p.endswith(".html"))
+    html = Path(html_path).read_text(encoding="utf-8")
+    assert f'<dd id="exposure-total">{command["total"]} CNY</dd>' in html
+    assert "<dt>Step</dt><dd>daily</dd>" in html and command["terms"]["rate"] in html

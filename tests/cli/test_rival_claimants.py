@@ -90,7 +90,7 @@ def test_rival_claimants_are_a_conflict_until_one_withdraws(world, capsys):
         items["streamly/s-1"]["action"] is None
     )  # no silent winner: nothing executed on the contested track
     assert items["streamly/s-2"]["verdict"] == "infringing"  # the uncontested one goes ahead
-    assert east["applied"]["taken_down"] == ["streamly/s-2"]
+    assert east["applied"]["restricted"] == ["streamly/s-2"]  # blocked in the claim's territory
 
     west = songclear(capsys, *db, "claim", "answer", "C-WEST", "--apply", "--json").json()
     assert west["conflicts"] == ["C-EAST"] and [i["verdict"] for i in west["items"]] == ["conflict"]
@@ -124,7 +124,7 @@ def test_rival_claimants_are_a_conflict_until_one_withdraws(world, capsys):
     again = songclear(capsys, *db, "claim", "answer", "C-EAST", "--apply", "--json").json()
     assert again["conflicts"] == [] and {i["item"]: i["verdict"] for i in again["items"]} == {
         "streamly/s-1": "infringing", "streamly/s-2": "infringing"}  # fmt: skip
-    assert again["applied"]["taken_down"] == ["streamly/s-1"]
+    assert again["applied"]["restricted"] == ["streamly/s-1"]
     assert _down(capsys, db) == ["streamly/s-1", "streamly/s-2"] and _alerts(capsys, db) == []
 
     refused = songclear(capsys, *db, "claim", "answer", "C-WEST", "--json")

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from songclear.app.audit_run import AuditRun
+from songclear.app.availability import down_at
 from songclear.app.identities import IdentityResolver, identity_resolver, isrc_identity
 from songclear.app.timeline import (  # noqa: F401 - the timeline's public names, as before it moved
     MovingTimeline,
@@ -30,10 +31,10 @@ from songclear.app.timeline import (  # noqa: F401 - the timeline's public names
     timeline_days,
 )
 from songclear.domain.audit import diff, summarise
-from songclear.domain.catalogue import Availability, LibraryTrack
+from songclear.domain.catalogue import LibraryTrack
 from songclear.domain.clearance import decide
 from songclear.domain.decision import ClearanceDecision, Status
-from songclear.domain.grants import DEFAULT_TZ, start_of_day
+from songclear.domain.grants import DEFAULT_TZ, day_out_of_range, start_of_day
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery
 from songclear.domain.territory import normalise_code
@@ -42,6 +43,9 @@ from songclear.errors import InputError, NotFound
 from songclear.reports.context import grant_parties_from_ledger
 
 T = TypeVar("T")
+
+
+MAX_EXPIRING_DAYS = 3660  # ten years: a lapse further off is not "soon" in any compliance sense
 
 
 def make_query(
@@ -57,8 +61,10 @@ def make_query(
     code = normalise_code(territory)
     if code == "Worldwide":
         raise InputError("an audit asks about one territory (e.g. CN), not Worldwide")
-    if expiring_days < 0:
-        raise InputError("--expiring-days must be >= 0")
+    if not 0 <= expiring_days <= MAX_EXPIRING_DAYS:
+        raise InputError(f"--expiring-days must be between 0 and {MAX_EXPIRING_DAYS}, got {expiring_days}")
+    if (why := day_out_of_range(day)) is not None:
+        raise InputError(f"the day audited: {why}")
     return ClearanceQuery(
         at=start_of_day(day, tz),
         territory=code,
@@ -277,14 +283,6 @@ def _audit_in_child(engine, share: list[str], audit_share) -> dict:
         return audit_share(share, LedgerRepository(session))
 
 
-def _down(repo, platform: str, tracks: list[LibraryTrack], query, known_at) -> frozenset[str]:
-    """The tracks the platform had already taken down at the audited instant: each track's availability as known,
-    except for the tracks taken down (or put back) since, which count as they were then."""
-    then = repo.availability_then(platform, query.at, known_at)
-    down = Availability.TAKEN_DOWN
-    return frozenset(t.key for t in tracks if then.get(t.key, t.availability) is down)
-
-
 def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger) -> AuditRun:
     started = time.perf_counter()
     if platform not in set(repo.platforms()):
@@ -335,7 +333,7 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
         known_at=known_at,
         decisions=decisions,
         tracks={t.key: t for t in tracks} if keep_tracks else {},
-        summary=summarise(decisions, down=_down(repo, platform, tracks, query, known_at)),
+        summary=summarise(decisions, down=down_at(repo, platform, tracks, query, known_at)),
         notices=sorted(
             (n for n in ledger.notices.values() if n.applies_to(platform, query.territory)),
             key=lambda n: n.issued,

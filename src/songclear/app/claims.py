@@ -12,7 +12,7 @@ from pathlib import Path
 
 from songclear.app.enforcement import ApplyReport, lift_claim_takedowns, put_in_force
 from songclear.domain.enforcement.claimants import ClaimantStats, claimant_stats
-from songclear.domain.enforcement.claims import Claim, ClaimAnswer, Outcome, answer_claim, missing
+from songclear.domain.enforcement.claims import Claim, ClaimAnswer, Outcome, Verdict, answer_claim, missing
 from songclear.domain.enforcement.counternotice import (
     ClaimCase,
     CounterAnswer,
@@ -94,6 +94,16 @@ def _seq(data: dict, key: str, path: Path) -> tuple[str, ...]:
     return tuple(v)
 
 
+def _territory(data: dict, path: Path) -> str:
+    """The one territory a claim speaks for (an ISO 3166 code, or Worldwide): its takedowns block it there."""
+    from songclear.domain.territory import normalise_code
+
+    try:
+        return normalise_code(str(data.get("territory") or "CN"))
+    except InputError as e:
+        raise ImportError_(e.message, source=str(path), location="$.territory") from None
+
+
 def parse_claim(repo: ClaimRepository, path: Path, now: datetime) -> Claim:
     d = _read_json(path, CLAIM_FIELDS, ("id", "regime", "claimant", "platform", "received_at"))
     try:
@@ -107,7 +117,7 @@ def parse_claim(repo: ClaimRepository, path: Path, now: datetime) -> Claim:
         agent_authorisation=_files(repo, [auth], path, "agent_authorisation", now)[0] if auth else None,
         contact=d.get("contact", ""), address=d.get("address", ""), identity=d.get("identity", ""),
         signature=d.get("signature", ""), recordings=tuple(_isrc(r) for r in _seq(d, "recordings", path)),
-        works=_seq(d, "works", path), items=_seq(d, "items", path), territory=d.get("territory", "CN"),
+        works=_seq(d, "works", path), items=_seq(d, "items", path), territory=_territory(d, path),
         use=d.get("use", "Stream"), evidence=_files(repo, d.get("evidence"), path, "evidence", now),
         statements=frozenset(_seq(d, "statements", path)),
         order_deadline=_instant(d.get("order_deadline"), path, "order_deadline"),
@@ -254,15 +264,26 @@ def restore(db, claim_id: str, *, now: datetime, actor: str) -> RestoreReport:
 def claim_alerts(db, now: datetime) -> list[Alert]:
     """What is due or overdue (``deadlines.alerts``) and every conflict between rival claims still in review
     (``rivals.conflict_alerts``); a withdrawn claim raises none. Overdue first, then by due time."""
+    from songclear.app.availability import unavailable_now
     from songclear.app.claim_cases import withdrawals
     from songclear.domain.enforcement.rivals import conflict_alerts
+    from songclear.store.repository import LedgerRepository
 
     with db.session() as session:
         claims = ClaimRepository(session)
         cases = claims.cases()
         gone = withdrawals(claims, [c.claim_id for c in cases])
-    live = [c for c in cases if c.claim_id not in gone]
-    out = alerts(live, now) + conflict_alerts(live, gone, now)
+        live = [c for c in cases if c.claim_id not in gone]
+        done = set()
+        for c in live:  # answered without taking down: perhaps the items are down already
+            if c.executable and c.taken_down_at is None:
+                items = [i.item for i in c.answer.items if i.verdict is Verdict.INFRINGING]
+                down = unavailable_now(
+                    LedgerRepository(session), items, territory=c.claim.territory, use=c.claim.use, at=now
+                )
+                if down >= set(items):
+                    done.add(c.claim_id)
+    out = alerts(live, now, already_down=done) + conflict_alerts(live, gone, now)
     out.sort(key=lambda a: (a.state != "overdue", a.due, a.claim_id, a.kind))
     return out
 

@@ -14,9 +14,11 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from songclear.app.availability import action_spans
 from songclear.app.reaudit import Reaudit, reaudit  # noqa: F401 - re-audit after a change (its own module)
 from songclear.domain.catalogue import Availability
 from songclear.domain.decision import ClearanceDecision
+from songclear.domain.enforcement.availability import unavailable_at
 from songclear.domain.enforcement.takedown import (
     ReasonKind,
     TakedownAction,
@@ -56,9 +58,11 @@ def plan(
             found = repo.load_ledger().notices.get(notice)
             if found is None:
                 raise NotFound(f"no notice {notice!r} in the ledger")
+        blocked = unavailable_at(action_spans(session, platform), now, query.territory, query.use)
         p = plan_takedowns(
-            decisions.values(), tracks, at=now, actor=actor, notice=found, territories=territories, use=use
-        )
+            decisions.values(), tracks, at=now, actor=actor, notice=found, territories=territories, use=use,
+            unavailable=blocked,
+        )  # fmt: skip
         new = TakedownRepository(session).save_plan(p, platform=platform, day=day)
         if new:
             log_event(
@@ -74,31 +78,41 @@ class ApplyReport:
     applied: list[TakedownAction] = field(default_factory=list)
     skipped: list[TakedownAction] = field(default_factory=list)  # in force already, or undone since
     taken_down: list[str] = field(default_factory=list)  # tracks that went from live to taken down
+    restricted: list[str] = field(default_factory=list)  # tracks newly geo-blocked or with a use disabled
+    stale: list[TakedownAction] = field(default_factory=list)  # its track was taken down or put back since
 
     def as_dict(self) -> dict:
         return {
             "applied": [action_to_dict(a) for a in self.applied],
             "skipped": [a.id for a in self.skipped],
+            "stale": [a.id for a in self.stale],
             "taken_down": self.taken_down,
+            "restricted": self.restricted,
         }
 
 
 def put_in_force(
     session, actions: Iterable[TakedownAction], *, now: datetime, actor: str, plan_id: str | None = None,
-    claim_id: str | None = None,
+    claim_id: str | None = None, planned_at: datetime | None = None,
 ) -> ApplyReport:  # fmt: skip
     """Inside the caller's transaction: store the actions not stored yet, take down the tracks they remove
-    (a new LibraryTrack version, recorded at ``now``), log each action."""
+    (a new LibraryTrack version, recorded at ``now``), log each action. ``planned_at``: when the actions were
+    planned; an action whose track was taken down or put back after that is stale and not applied (a plan made
+    before an undo must not put the takedown back)."""
     actions = list(actions)
     repo = TakedownRepository(session)
     stored = repo.stored_ids(a.id for a in actions)
-    fresh = [
-        a for a in actions if a.id not in stored
-    ]  # an action undone since is not put back by an old plan
+    fresh = [a for a in actions if a.id not in stored]  # an action undone since is not put back by its plan
+    stale: list[TakedownAction] = []
+    if planned_at is not None and fresh:
+        moved = _changed_since(repo, {a.track.split("/", 1)[0] for a in fresh}, planned_at)
+        stale = [a for a in fresh if a.track in moved]
+        fresh = [a for a in fresh if a.track not in moved]
     result = apply_actions(repo.state(), fresh)
     report = ApplyReport(list(result.applied), [a for a in actions if a.id in stored] + list(result.skipped))
+    report.stale = stale
     repo.insert_actions(result.applied, applied_at=now, applied_by=actor, plan_id=plan_id, claim_id=claim_id)
-    report.taken_down = list(result.taken_down)
+    report.taken_down, report.restricted = list(result.taken_down), list(result.restricted)
     set_availability(session, result.taken_down, Availability.TAKEN_DOWN, now)
     for a in result.applied:
         log_event(
@@ -108,6 +122,16 @@ def put_in_force(
     return report
 
 
+def _changed_since(repo: TakedownRepository, platforms: set[str], at: datetime) -> set[str]:
+    """Tracks of ``platforms`` on which an action was applied or undone after ``at``."""
+    out: set[str] = set()
+    for platform in platforms:
+        for s in repo.actions(platform):
+            if s.applied_at > at or (s.undo is not None and s.undo.at > at):
+                out.add(s.action.track)
+    return out
+
+
 def apply_plan(db, plan_id: str, *, now: datetime, actor: str) -> tuple[ApplyReport, str]:
     """Apply a stored plan in one transaction. Idempotent: a second run applies nothing. Returns the report and
     the plan's platform."""
@@ -115,12 +139,16 @@ def apply_plan(db, plan_id: str, *, now: datetime, actor: str) -> tuple[ApplyRep
         with db.session() as session:
             repo = TakedownRepository(session)
             stored = repo.get_plan(plan_id)
-            report = put_in_force(session, stored.plan.actions, now=now, actor=actor, plan_id=plan_id)
+            report = put_in_force(
+                session, stored.plan.actions, now=now, actor=actor, plan_id=plan_id, planned_at=stored.plan.at
+            )
             if stored.applied_at is None:
                 repo.mark_applied(plan_id, at=now, actor=actor)
                 log_event(
                     session, at=now, actor=actor, action="takedown-plan-applied", subject=plan_id,
-                    payload={"applied": len(report.applied), "skipped": len(report.skipped)},
+                    payload={
+                        "applied": len(report.applied), "skipped": len(report.skipped), "stale": len(report.stale),
+                    },
                 )  # fmt: skip
     except IntegrityError as e:  # another apply of the same actions committed first
         raise StorageError(f"plan {plan_id} was applied concurrently; run it again to see the result") from e
@@ -230,9 +258,8 @@ def reinstate(
         if not stored:
             return out
         now_decisions, _ = decisions_at(repo, platform, day, query)
-        # 'before': the decisions as known when the oldest action in force was applied.
-        before, _ = decisions_at(repo, platform, day, query, known_at=min(s.applied_at for s in stored))
-        out.candidates = reinstatement_list(before, now_decisions, state)
+        # 'before' is the status each track was taken down with, which its actions keep.
+        out.candidates = reinstatement_list({}, now_decisions, state)
         out.chains = {c.track: _chains(now_decisions[c.track]) for c in out.candidates}
         if apply and out.candidates:
             result = None

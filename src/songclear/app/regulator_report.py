@@ -65,7 +65,7 @@ def build_regulator_report(
                  _dt(c["taken_down_at"]), c["outcome"])
         for c in claim_timeliness(db, platform)
     ]  # fmt: skip
-    exposure = exposure_report(db, platform=platform, start=notice.issued, end=day, step_days=7)
+    exposure = exposure_report(db, platform=platform, start=notice.issued, end=day)
     return RegulatorReport(
         platform=platform, platform_name=now.platform_name, notice=notice, at_deadline=deadline, now=now,
         takedowns=takedowns, claims=claims,
@@ -73,6 +73,7 @@ def build_regulator_report(
             ExposureRow(r["track"], r["licensor"], int(r["days"]), int(r["plays"]) if r["plays"] else None, r["amount"])
             for r in exposure.rows()
         ],
+        exposure_terms=exposure.terms(), exposure_total=f"{exposure.total} {exposure.rates.currency}",
         log_head=head.hash if head else None, generated_for=day.isoformat(), evidence=now.evidence,
     )  # fmt: skip
 

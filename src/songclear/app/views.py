@@ -161,3 +161,19 @@ def match_fields(m) -> dict:
         "score": round(float(m.score), 2),
         "confidence": round(float(m.confidence), 4),
     }
+
+
+def exposure_view(platform: str, report, tracks=None) -> dict:
+    """``songclear exposure --json`` and the API's exposure: the figures with the terms they were computed on.
+    ``tracks``: the rows to include (a page of them in the API); default all."""
+    return {
+        "platform": platform,
+        "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
+        "terms": report.terms(),
+        "currency": report.rates.currency,
+        "total": str(report.total),
+        "by_platform": {k: str(v) for k, v in report.by_platform.items()},
+        "by_licensor": {k: str(v) for k, v in report.by_licensor.items()},
+        "tracks": report.rows() if tracks is None else tracks,
+    }

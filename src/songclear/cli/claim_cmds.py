@@ -216,7 +216,7 @@ def exposure_cmd(
     day_to: str = typer.Option(..., "--to", help="Day after the last (exclusive)."),
     rate_per_play: str = typer.Option("0.01", "--rate-per-play", help="Amount per estimated play."),
     rate_per_day: str = typer.Option("1.00", "--rate-per-day", help="Amount per day when plays are unknown."),
-    step_days: int = typer.Option(1, "--step-days", help="Decide every N days (each holds until the next)."),
+    currency: str = typer.Option("CNY", "--currency", help="ISO 4217 code the rates (and amounts) are in."),
     territory: str = typer.Option("CN", "--territory", help="ISO 3166 code."),
     use: str = typer.Option("Stream", "--use", help="DDEX UseType."),
     csv_path: Path = typer.Option(None, "--csv", help="Write one row per track to this CSV file."),
@@ -224,9 +224,11 @@ def exposure_cmd(
 ) -> None:
     """Exposure: the days each unlicensed track was live while uncleared, times plays (or days) times a rate,
     per track, platform and licensor."""
+    import dataclasses
     from decimal import Decimal, InvalidOperation
 
     from songclear.app.exposure import exposure_report, write_exposure_csv
+    from songclear.app.views import exposure_view
     from songclear.domain.enforcement.exposure import Rates
     from songclear.errors import InputError
 
@@ -234,24 +236,24 @@ def exposure_cmd(
         rates = Rates(per_play=Decimal(rate_per_play), per_day=Decimal(rate_per_day))
     except InvalidOperation:
         raise InputError("--rate-per-play and --rate-per-day expect decimal numbers such as 0.01") from None
+    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        raise InputError(f"--currency expects an ISO 4217 code such as CNY or USD, got {currency!r}")
+    rates = dataclasses.replace(rates, currency=currency.upper())
     report = exposure_report(
         ctx.obj.database(), platform=platform, start=parse_day(day_from, "--from"), end=parse_day(day_to, "--to"),
-        rates=rates, step_days=step_days, territory=territory, use=use,
+        rates=rates, territory=territory, use=use,
     )  # fmt: skip
     written = []
     if csv_path is not None:
         write_exposure_csv(report, csv_path)
         written.append(str(csv_path))
-    view = {
-        "platform": platform, "from": report.start, "to": report.end, "total": str(report.total),
-        "by_platform": {k: str(v) for k, v in report.by_platform.items()},
-        "by_licensor": {k: str(v) for k, v in report.by_licensor.items()},
-        "tracks": report.rows(), "written": written,
-    }  # fmt: skip
+    view = exposure_view(platform, report) | {"written": written}
     if json_:
         emit_json(view)
         return
-    console.print(f"exposure of {platform} {report.start}..{report.end}: {report.total}")
+    console.print(f"exposure of {platform}: {report.total} {rates.currency}")
+    for name, term in report.terms().items():
+        console.print(f"  {name}: {term}")
     for r in report.rows():
         console.print(
             f"  {r['track']} {r['licensor']}: {r['days']} days, {r['plays'] or '?'} plays, {r['amount']}"

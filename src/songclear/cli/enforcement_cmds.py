@@ -92,6 +92,11 @@ def takedown_apply(
         f"plan {plan_id}: {len(report.applied)} actions applied, {len(report.skipped)} already in force; "
         f"{len(report.taken_down)} tracks taken down"
     )
+    if report.stale:
+        console.print(
+            f"{len(report.stale)} actions not applied: their tracks were taken down or put back after the plan "
+            "was made (plan again): " + ", ".join(a.track for a in report.stale)
+        )
 
 
 @takedown_app.command("undo")

@@ -77,6 +77,10 @@ class RegulatorReport:
     takedowns: Sequence[TakedownRow] = ()
     claims: Sequence[ClaimRow] = ()
     exposure: Sequence[ExposureRow] = ()
+    exposure_terms: dict[str, str] = field(
+        default_factory=dict
+    )  # ExposureReport.terms(): period, step, rate...
+    exposure_total: str = ""  # the sum of the amounts, with its currency
     log_head: str | None = None
     generated_for: str = ""  # the day the report speaks for, e.g. '2015-11-15'
     evidence: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
@@ -158,6 +162,8 @@ def regulator_context(report: RegulatorReport) -> dict:
             {"track": e.track, "licensor": e.licensor, "days": e.days, "plays": e.plays, "amount": e.amount}
             for e in report.exposure
         ],
+        "exposure_terms": dict(report.exposure_terms),
+        "exposure_total": report.exposure_total,
         "evidence_tracks": sorted(report.evidence),
         "log_head": report.log_head,
     }

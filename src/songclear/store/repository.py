@@ -290,6 +290,22 @@ class LedgerRepository:
         )
         return {f"{platform}/{tid}": Availability(a) for tid, a in self.session.execute(stmt)}
 
+    def availability_history(self, platform: str) -> dict[str, list[tuple[Availability, datetime, bool]]]:
+        """Per track of ``platform`` that was ever recorded as taken down: each version's availability, from
+        when, and whether it is the track's first version, oldest first."""
+        t = tables.library_tracks
+        ever = select(t.c.track_id).where(t.c.platform == platform, t.c.availability == "taken_down")
+        stmt = (
+            select(t.c.track_id, t.c.availability, t.c.recorded_at)
+            .where(t.c.platform == platform, t.c.track_id.in_(ever))
+            .order_by(t.c.track_id, t.c.recorded_at, t.c.id)
+        )
+        out: dict[str, list[tuple[Availability, datetime, bool]]] = {}
+        for tid, a, at in self.session.execute(stmt):
+            versions = out.setdefault(f"{platform}/{tid}", [])
+            versions.append((Availability(a), utc(at), not versions))
+        return out
+
     def platforms(self) -> list[str]:
         """Platforms with at least one current library track, sorted."""
         # A skip scan: one index probe per platform instead of reading 10 M index entries for DISTINCT.

@@ -41,7 +41,7 @@ def action_to_dict(a: TakedownAction) -> dict:
         "id": a.id, "track": a.track, "kind": a.kind.value, "territories": sorted(a.territories), "use": a.use,
         "reason": {
             "kind": r.kind.value, "ref": r.ref, "detail": r.detail, "codes": list(r.codes),
-            "grants": list(r.grants), "notice": r.notice,
+            "grants": list(r.grants), "notice": r.notice, "status": r.status.value if r.status else None,
         },
         "actor": a.actor, "at": a.at.isoformat(),
     }  # fmt: skip
@@ -49,9 +49,7 @@ def action_to_dict(a: TakedownAction) -> dict:
 
 def action_from_dict(d: dict) -> TakedownAction:
     r = d["reason"]
-    reason = TakedownReason(
-        ReasonKind(r["kind"]), r["ref"], r["detail"], tuple(r["codes"]), tuple(r["grants"]), r["notice"]
-    )
+    reason = _reason(r)
     return TakedownAction(
         d["id"], d["track"], ActionKind(d["kind"]), reason, d["actor"], datetime.fromisoformat(d["at"]),
         frozenset(d["territories"]), d["use"],
@@ -211,6 +209,13 @@ class TakedownRepository:
 
 
 def _reason(r: dict) -> TakedownReason:
+    status = Status(r["status"]) if r.get("status") else None  # absent from actions stored before it was kept
     return TakedownReason(
-        ReasonKind(r["kind"]), r["ref"], r["detail"], tuple(r["codes"]), tuple(r["grants"]), r["notice"]
+        ReasonKind(r["kind"]),
+        r["ref"],
+        r["detail"],
+        tuple(r["codes"]),
+        tuple(r["grants"]),
+        r["notice"],
+        status,
     )

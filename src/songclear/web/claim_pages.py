@@ -197,7 +197,8 @@ def answer_claim(request: Request, claim_id: str, apply: str = Form(""), who: Vi
     may_act_for_platform(who, case.claim.platform)
     st = state(request)
     report = answer(st.db, claim_id, now=st.clock(), actor=who.actor, apply=bool(apply))
-    taken = f"; taken down: {', '.join(report.applied.taken_down) or 'nothing'}" if report.applied else ""
+    acted = (report.applied.taken_down + report.applied.restricted) if report.applied else []
+    taken = f"; taken down or blocked: {', '.join(acted) or 'nothing'}" if report.applied else ""
     return redirect(request, f"{PREFIX}/claims/{claim_id}", f"Answered: {report.answer.message()}{taken}.")
 
 

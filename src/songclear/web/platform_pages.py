@@ -19,7 +19,6 @@ from songclear.web.session import Viewer, Viewing, Writing
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 PAGE = 50  # decisions per page
-EXPOSURE_STEP_DAYS = 7
 EXPOSURE_DEFAULT_DAYS = 91  # without a notice: the quarter before the day
 
 
@@ -34,7 +33,7 @@ def _exposure(db, platform: str, notices, day: date):
     start = min((n.issued for n in notices), default=day - timedelta(days=EXPOSURE_DEFAULT_DAYS))
     if start >= day:
         return None
-    return exposure_report(db, platform=platform, start=start, end=day, step_days=EXPOSURE_STEP_DAYS)
+    return exposure_report(db, platform=platform, start=start, end=day)
 
 
 @router.get("/platforms/{platform}")

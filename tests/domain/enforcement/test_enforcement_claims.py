@@ -206,3 +206,19 @@ def test_a_claimant_whose_claims_are_mostly_rejected_is_flagged():
     assert stats["L1"].flagged and stats["L1"].rejected == 8 and stats["L1"].rejection_rate == 1.0
     assert not stats["L2"].flagged and stats["L2"].infringing == 1
     assert not stats["ZZ"].flagged  # one refused claim is too few to judge
+
+
+def test_under_the_dmca_only_the_owner_or_an_exclusive_licensee_may_claim():
+    dmca = {
+        "regime": Regime.US_DMCA, "signature": "/s/", "statements": frozenset({"good-faith", "accuracy-under-penalty"}),
+    }  # fmt: skip
+    exclusive = answer(claim(claimant="X", **dmca))  # X1 is exclusive
+    assert exclusive.items[0].verdict is Verdict.INFRINGING
+    for who, grants in (("Y", "Y1"), ("XS", "X1 -> XS")):  # a plain licensee; a non-exclusive sublicensee
+        a = answer(claim(claimant=who, **dmca))
+        assert a.outcome is Outcome.FALSE_CLAIMANT, who
+        (why,) = a.refused_subjects
+        assert f"{who} is a non-exclusive licensee ({grants})" in why
+        assert "under us-dmca only L2, the rights holder, or an exclusive licensee may claim" in why
+        # The same licensee may notify under the Chinese regulations, which let any licensee down a chain act.
+        assert answer(claim(claimant=who)).items[0].verdict is Verdict.INFRINGING, who

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from songclear.domain.enforcement.calendars import CN, US, WEEKENDS_ONLY, calendar_with
+from songclear.domain.enforcement.calendars import CN, CN_ANNOUNCED, US, WEEKENDS_ONLY, calendar_with
 from songclear.domain.enforcement.deadlines import (
     REGIMES,
     Regime,
@@ -32,10 +32,34 @@ def test_shipped_holidays_fall_where_the_state_council_and_opm_put_them():
     assert CN.is_business_day(date(2015, 2, 28))
     assert not CN.is_business_day(date(2015, 9, 3))  # Victory Day, a one-off 2015 holiday
     assert CN.is_business_day(date(2015, 9, 6))
-    # US federal holidays are weekdays as observed (Independence Day 2015 fell on Saturday: Friday Jul 3 off).
-    assert all(d.weekday() < 5 for d in US.holidays)
+    # US federal holidays as observed (Independence Day 2015 fell on Saturday: Friday Jul 3 off).
     assert not US.is_business_day(date(2015, 7, 3)) and not US.is_business_day(date(2015, 11, 26))
-    assert len([d for d in US.holidays if d.year == 2015]) == 10
+    off_2015 = [d for d in US.holidays if d.year == 2015 and d.weekday() < 5]
+    assert len(off_2015) == 10
+
+
+@pytest.mark.parametrize("year", [2015, 2016])
+def test_the_announced_data_kept_here_agrees_with_the_holidays_package(year):
+    import holidays
+
+    package = holidays.country_holidays("CN", years=year)
+    off, worked = CN_ANNOUNCED[year]
+    business = {
+        d: d.weekday() < 5 and d not in off or d in worked
+        for d in (date(year, 1, 1) + timedelta(i) for i in range(365))
+    }
+    assert business == {d: package.is_working_day(d) for d in business}
+
+
+def test_calendars_know_2024_and_2026():
+    # 2024: Spring Festival Feb 10-17 off, Sunday Feb 4 and Sunday Feb 18 worked (国办发明电〔2023〕7号).
+    assert not CN.is_business_day(date(2024, 2, 15)) and CN.is_business_day(date(2024, 2, 4))
+    assert CN.is_business_day(date(2024, 2, 18)) and not CN.is_business_day(date(2024, 10, 7))
+    assert CN.add_business_days(date(2024, 9, 30), 1) == date(2024, 10, 8)
+    # 2026: National Day Oct 1-7 off; US: Juneteenth (Friday) and Independence Day observed Friday Jul 3.
+    assert not CN.is_business_day(date(2026, 10, 5)) and CN.is_business_day(date(2026, 10, 9))
+    assert not US.is_business_day(date(2026, 6, 19)) and not US.is_business_day(date(2026, 7, 3))
+    assert US.add_business_days(date(2026, 7, 2), 1) == date(2026, 7, 6)
 
 
 def test_cn_workday_counts_around_national_day_2015():
@@ -46,10 +70,13 @@ def test_cn_workday_counts_around_national_day_2015():
 
 
 def test_days_outside_the_holiday_data_are_an_error_not_a_guess():
-    with pytest.raises(InputError, match="no holiday data for 2017"):
-        CN.add_business_days(date(2016, 12, 30), 5)
-    extended = calendar_with(CN, holidays=[date(2017, 1, 2)], years=[2017])
-    assert extended.add_business_days(date(2016, 12, 30), 1) == date(2017, 1, 3)
+    last = max(CN.years)  # the last year a schedule was announced for (the package's, or ours)
+    with pytest.raises(InputError, match=f"no holiday data for {last + 1}"):
+        CN.add_business_days(date(last, 12, 30), 5)
+    extended = calendar_with(CN, holidays=[date(last + 1, 1, 1)], years=[last + 1])
+    assert extended.is_business_day(date(last + 1, 1, 1)) is False
+    with pytest.raises(InputError, match="no holiday data for 2101"):
+        US.is_business_day(date(2101, 1, 3))
 
 
 CALS = st.sampled_from([CN, US, WEEKENDS_ONLY])
@@ -124,7 +151,8 @@ class Case:
 
 
 def test_alerts_list_overdue_then_due_and_skip_what_is_done():
-    t = shanghai("2015-08-03", 9)
+    # A Tuesday: 'restore''s 15 days from its counter-notice end on Monday 08-03, a working day.
+    t = shanghai("2015-08-04", 9)
     cases = [
         Case("late", Regime.CN_NDR, t - timedelta(days=2)),
         Case("soon", Regime.CN_NDR, t - timedelta(hours=1)),
@@ -152,3 +180,20 @@ def test_alerts_list_overdue_then_due_and_skip_what_is_done():
         ("restore", "restore", "due"),
         ("soon", "takedown", "due"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "opens", "why"),
+    [
+        ("2016-09-16", "2016-10-09", "day 15 is Oct 1, National Day: Oct 1-7 off, Saturday Oct 8 worked"),
+        ("2015-09-20", "2015-10-09", "day 15 is Oct 5, in the National Day week; Oct 8 works"),
+        ("2024-09-20", "2024-10-09", "day 15 is Oct 5 (Oct 1-7 off); Oct 8 works"),
+        ("2026-01-17", "2026-02-03", "day 15 is Sunday Feb 1: the period ends Monday Feb 2"),
+        ("2015-07-10", "2015-07-28", "day 15 is Saturday Jul 25: the period ends Monday Jul 27"),
+    ],
+)
+def test_the_e_commerce_wait_ends_on_a_working_day_civil_code_203(forwarded, opens, why):
+    rules = rules_for(Regime.CN_ECOMMERCE)
+    earliest, latest = restore_window(rules, shanghai(forwarded, 10))
+    assert earliest.due == shanghai(opens), why
+    assert latest.due == shanghai(opens) + timedelta(days=1)

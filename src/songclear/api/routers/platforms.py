@@ -162,21 +162,18 @@ def exposure(
     end: date = Query(..., alias="to", description="Day after the last (exclusive)."),
     rate_per_play: Decimal = Query(Decimal("0.01"), description="Amount per estimated play."),
     rate_per_day: Decimal = Query(Decimal("1.00"), description="Amount per day when plays are unknown."),
-    step_days: int = Query(1, ge=1, description="Decide every N days (each holds until the next)."),
+    currency: str = Query("CNY", pattern="^[A-Z]{3}$", description="ISO 4217 code the rates are in."),
     territory: str = TERRITORY,
     use: str = USE,
 ) -> dict:
     """As ``songclear exposure --json``, with ``tracks`` a page."""
     from songclear.app.exposure import exposure_report
+    from songclear.app.views import exposure_view
     from songclear.domain.enforcement.exposure import Rates
 
     require_platform(who, platform)
     report = exposure_report(
-        state(request).db, platform=platform, start=start, end=end, step_days=step_days, territory=territory,
-        use=use, rates=Rates(per_play=rate_per_play, per_day=rate_per_day),
+        state(request).db, platform=platform, start=start, end=end, territory=territory, use=use,
+        rates=Rates(per_play=rate_per_play, per_day=rate_per_day, currency=currency),
     )  # fmt: skip
-    return {
-        "platform": platform, "from": report.start.isoformat(), "to": report.end.isoformat(),
-        "total": str(report.total), "by_platform": {k: str(v) for k, v in report.by_platform.items()},
-        "by_licensor": {k: str(v) for k, v in report.by_licensor.items()}, "tracks": window.of(report.rows()),
-    }  # fmt: skip
+    return exposure_view(platform, report, window.of(report.rows()))

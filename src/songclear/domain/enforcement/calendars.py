@@ -1,17 +1,22 @@
 """Business-day calendars: weekends, public holidays and (in China) weekend days made working days.
 
 China moves working days around its holidays (调休): 2015-02-15, a Sunday, was a working day so that the Spring
-Festival could run seven days. A calendar therefore holds both extra days off and extra working days. The
-``holidays`` package is not a dependency, so the CN and US sets for 2015-2016 ship here as data; for other years
-pass your own ``BusinessCalendar``. Arithmetic on a day outside a calendar's ``years`` is an error, never a
-silent weekend-only guess.
+Festival could run seven days. A calendar therefore holds both extra days off and extra working days.
+
+The data comes from the maintained ``holidays`` package: US federal holidays (5 U.S.C. 6103, as observed) for any
+year from 1990 to 2100, and for China the statutory holidays with the State Council's adjusted working days for
+every year the package has the yearly announcement of (2001 on; each December's 国务院办公厅 notice fixes the next
+year). China's announcements are the one thing a rule cannot compute, so ``CN_ANNOUNCED`` keeps ours as data: it
+overrides the package for the years it lists (add a year there when the notice is out and the package is not yet
+updated). Arithmetic on a day outside a calendar's ``years`` is an error, never a silent weekend-only guess.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from songclear.errors import InputError
 
@@ -72,38 +77,86 @@ def _days(*spans: str) -> frozenset[date]:
     return frozenset(out)
 
 
-# State Council notices 国办发明电〔2014〕28号 (2015, plus the 2015-09-03 Victory Day holiday) and 〔2015〕18号 (2016).
-CN = BusinessCalendar(
-    "CN",
-    holidays=_days(
-        "2015-01-01..2015-01-03", "2015-02-18..2015-02-24", "2015-04-04..2015-04-06", "2015-05-01..2015-05-03",
-        "2015-06-20..2015-06-22", "2015-09-03..2015-09-05", "2015-09-26..2015-09-27", "2015-10-01..2015-10-07",
-        "2016-01-01..2016-01-03", "2016-02-07..2016-02-13", "2016-04-02..2016-04-04", "2016-04-30..2016-05-02",
-        "2016-06-09..2016-06-11", "2016-09-15..2016-09-17", "2016-10-01..2016-10-07",
+# State Council notices 国办发明电〔2014〕28号 (2015, plus the 2015-09-03 Victory Day holiday) and 〔2015〕18号 (2016):
+# the days off and the weekend days worked. Kept as data, and checked against the package by the tests.
+CN_ANNOUNCED: dict[int, tuple[frozenset[date], frozenset[date]]] = {
+    2015: (
+        _days("2015-01-01..2015-01-03", "2015-02-18..2015-02-24", "2015-04-04..2015-04-06", "2015-05-01..2015-05-03",
+              "2015-06-20..2015-06-22", "2015-09-03..2015-09-05", "2015-09-26..2015-09-27", "2015-10-01..2015-10-07"),
+        _days("2015-01-04", "2015-02-15", "2015-02-28", "2015-09-06", "2015-10-10"),
     ),
-    workdays=_days(
-        "2015-01-04", "2015-02-15", "2015-02-28", "2015-09-06", "2015-10-10",
-        "2016-02-06", "2016-02-14", "2016-06-12", "2016-09-18", "2016-10-08", "2016-10-09",
+    2016: (
+        _days("2016-01-01..2016-01-03", "2016-02-07..2016-02-13", "2016-04-02..2016-04-04", "2016-04-30..2016-05-02",
+              "2016-06-09..2016-06-11", "2016-09-15..2016-09-17", "2016-10-01..2016-10-07"),
+        _days("2016-02-06", "2016-02-14", "2016-06-12", "2016-09-18", "2016-10-08", "2016-10-09"),
     ),
-    years=frozenset({2015, 2016}),
-)  # fmt: skip
+}  # fmt: skip
 
-# US federal holidays (5 U.S.C. 6103) as observed: a Saturday holiday on the Friday before, a Sunday one on Monday.
-US = BusinessCalendar(
-    "US",
-    holidays=_days(
-        "2015-01-01", "2015-01-19", "2015-02-16", "2015-05-25", "2015-07-03", "2015-09-07", "2015-10-12",
-        "2015-11-11", "2015-11-26", "2015-12-25",
-        "2016-01-01", "2016-01-18", "2016-02-15", "2016-05-30", "2016-07-04", "2016-09-05", "2016-10-10",
-        "2016-11-11", "2016-11-24", "2016-12-26",
-    ),
-    years=frozenset({2015, 2016}),
-)  # fmt: skip
+US_YEARS = range(1990, 2101)
+
+
+def _cn_package_years() -> frozenset[int]:
+    """The years the ``holidays`` package has China's announced schedule for (its adjusted days)."""
+    from holidays.countries.china import ChinaStaticHolidays
+
+    return frozenset(ChinaStaticHolidays.special_public_holidays)
+
+
+def _cn() -> BusinessCalendar:
+    import holidays
+
+    years = _cn_package_years() | frozenset(CN_ANNOUNCED)
+    package = holidays.country_holidays("CN", years=sorted(years))
+    days_off = {d for d in package if d.year in years and d.year not in CN_ANNOUNCED}
+    worked = {d for d in package.weekend_workdays if d.year in years and d.year not in CN_ANNOUNCED}
+    for off, work in CN_ANNOUNCED.values():
+        days_off |= off
+        worked |= work
+    return BusinessCalendar("CN", frozenset(days_off), frozenset(worked), years=years)
+
+
+def _us() -> BusinessCalendar:
+    import holidays
+
+    package = holidays.country_holidays("US", years=US_YEARS, categories=("public",))
+    # As observed: a Saturday holiday is taken on the Friday before, a Sunday one on the Monday after; the
+    # package lists both the day and its observed day, and the weekend one is not a business day anyway.
+    return BusinessCalendar("US", frozenset(package), years=frozenset(US_YEARS))
+
 
 # Weekends only: for regimes counted in calendar days, and for tests of the arithmetic.
 WEEKENDS_ONLY = BusinessCalendar("weekends")
 
-CALENDARS: dict[str, BusinessCalendar] = {c.name: c for c in (CN, US, WEEKENDS_ONLY)}
+
+class _Calendars(Mapping[str, BusinessCalendar]):
+    """The shipped calendars by name, each built on first use (the US one spans 111 years)."""
+
+    _build = {"CN": _cn, "US": _us, "weekends": lambda: WEEKENDS_ONLY}
+
+    def __getitem__(self, name: str) -> BusinessCalendar:
+        if name not in self._build:
+            raise KeyError(name)
+        return _built(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._build)
+
+    def __len__(self) -> int:
+        return len(self._build)
+
+
+@cache
+def _built(name: str) -> BusinessCalendar:
+    return _Calendars._build[name]()
+
+
+CALENDARS: Mapping[str, BusinessCalendar] = _Calendars()
+
+
+def __getattr__(name: str) -> BusinessCalendar:  # CN and US, built when first asked for
+    if name in ("CN", "US"):
+        return CALENDARS[name]
+    raise AttributeError(name)
 
 
 def calendar_with(

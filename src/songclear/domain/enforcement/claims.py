@@ -29,11 +29,12 @@ from songclear.domain.enforcement.deadlines import (
     rules_for,
     takedown_due,
 )
-from songclear.domain.enforcement.standing import related, standing
+from songclear.domain.enforcement.standing import Standing, related, standing
 from songclear.domain.enforcement.takedown import ActionKind, TakedownAction, make_action, reason_for_claim
 from songclear.domain.identifiers import is_valid_isrc, is_valid_iswc, normalise_iswc
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery, Requirement
+from songclear.domain.territory import WORLDWIDE
 from songclear.domain.vocabulary import Right
 
 if TYPE_CHECKING:
@@ -198,12 +199,13 @@ def answer_claim(
     if lacking:
         return ClaimAnswer(claim.id, claim.claimant, Outcome.INCOMPLETE, lacking)
     known, unknown = _subjects(claim, ledger)
-    stand = {
+    found = {
         (r, s): standing(claim.claimant, r, s, ledger, claim.received_at, claim.territory)
         for r, s, _ in known
     }
+    stand = {k: v if _may_claim(v, rules) else None for k, v in found.items()}
     refused = [
-        f"{as_claimed} ({ledger.party_name(_holder(r, s, ledger))} holds it)"
+        _why_no_standing(found[(r, s)], as_claimed, r, s, ledger, rules)
         for r, s, as_claimed in known
         if stand[(r, s)] is None
     ]
@@ -216,9 +218,10 @@ def answer_claim(
         if other.id == claim.id or other.claimant == claim.claimant or other.territory != claim.territory:
             continue
         for r, s, _ in _subjects(other, ledger)[0]:
+            theirs = standing(other.claimant, r, s, ledger, other.received_at, other.territory)
             mine, theirs = (
                 stand.get((r, s)),
-                standing(other.claimant, r, s, ledger, other.received_at, other.territory),
+                theirs if _may_claim(theirs, rules_for(other.regime, regimes)) else None,
             )
             if mine is not None and theirs is not None and not related(mine, theirs, ledger):
                 rivals.setdefault((r, s), []).append(other.id)
@@ -237,6 +240,22 @@ def answer_claim(
     refused += [f"{s} (re-notified after a valid counter-notice)" for s in sorted(barred)]
     return ClaimAnswer(
         claim.id, claim.claimant, Outcome.ANSWERED, (), tuple(items), tuple(refused), conflicts
+    )
+
+
+def _may_claim(found: Standing | None, rules: RegimeRules) -> bool:
+    return found is not None and (found.exclusive or not rules.exclusive_standing)
+
+
+def _why_no_standing(
+    found: Standing | None, as_claimed: str, right: Right, subject: str, ledger: Ledger, rules: RegimeRules
+) -> str:
+    holder = ledger.party_name(_holder(right, subject, ledger))
+    if found is None:
+        return f"{as_claimed} ({holder} holds it)"
+    return (
+        f"{as_claimed} ({found.describe(ledger)}; under {rules.regime} only {holder}, the rights holder, or an "
+        "exclusive licensee may claim)"
     )
 
 
@@ -299,10 +318,19 @@ def _answer_item(
             proofs.append(chain)
     if failures:
         detail = f"claim {claim.id}: {key} is {ident.isrc}{how}; " + "; ".join(failures)
-        action = make_action(key, ActionKind.REMOVE, reason_for_claim(claim.id, detail), actor=actor, at=at)
+        action = _claim_action(claim, key, detail, actor, at)
         return ItemAnswer(key, Verdict.INFRINGING, detail, ident.isrc, (), action, due)
     chains = "; ".join(" -> ".join(c) for c in proofs)
     return ItemAnswer(key, Verdict.LICENSED, f"{key} is licensed: {chains}", ident.isrc, tuple(proofs))
+
+
+def _claim_action(claim: Claim, key: str, detail: str, actor: str, at: datetime) -> TakedownAction:
+    """A claim speaks for its territory: the item is blocked there (a US-only claim does not take a track down
+    where the platform is licensed), removed only for a worldwide claim."""
+    reason = reason_for_claim(claim.id, detail)
+    if claim.territory == WORLDWIDE:
+        return make_action(key, ActionKind.REMOVE, reason, actor=actor, at=at)
+    return make_action(key, ActionKind.GEO_BLOCK, reason, actor=actor, at=at, territories=(claim.territory,))
 
 
 def _barred(claim: Claim, history: Iterable[ClaimCase], regimes: Mapping[Regime, RegimeRules]) -> set[str]:

@@ -19,7 +19,7 @@ at midnight in the regime's time zone, business days follow the regime's calenda
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -65,6 +65,13 @@ class RegimeRules:
     renotify_after_counter: bool = True  # may the claimant notify the same work again after a valid counter?
     human_review: bool = False  # a complaint is decided by a named person, never by the clock
     response: Period | None = None  # complaint-and-redress: time to answer a complaint
+    # A period counted in days whose last day is a statutory holiday or rest day ends on the next working day
+    # (PRC Civil Code art. 203: 期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日).
+    last_day_rolls_forward: bool = False
+    # Who may notify: True, the rights holder or a licensee whose whole chain from the holder is exclusive (17
+    # U.S.C. 501(b): "the legal or beneficial owner of an exclusive right"); False, also any licensee down a valid
+    # chain that holds at the claim's time and place.
+    exclusive_standing: bool = False
     claim_fields: frozenset[str] = frozenset({"claimant", "contact", "subjects", "items"})
     claim_statements: frozenset[str] = frozenset()
     counter_fields: frozenset[str] = frozenset({"respondent", "contact", "items"})
@@ -97,6 +104,7 @@ REGIMES: dict[Regime, RegimeRules] = {
             restore_earliest=Period(15, Unit.DAYS),
             restore_latest=Period(16, Unit.DAYS),
             restore_unless_suit=True,
+            last_day_rolls_forward=True,
             claim_fields=frozenset(
                 {"claimant", "contact", "address", "identity", "subjects", "items", "evidence"}
             ),
@@ -111,6 +119,7 @@ REGIMES: dict[Regime, RegimeRules] = {
             restore_earliest=Period(10, Unit.BUSINESS_DAYS),
             restore_latest=Period(14, Unit.BUSINESS_DAYS),
             restore_unless_suit=True,
+            exclusive_standing=True,
             claim_fields=frozenset({"claimant", "contact", "subjects", "items", "signature"}),
             claim_statements=frozenset({"good-faith", "accuracy-under-penalty"}),
             counter_fields=frozenset({"respondent", "contact", "address", "items", "signature"}),
@@ -163,8 +172,11 @@ def calendar_for(
         ) from None
 
 
-def add_period(start: datetime, period: Period, *, tz: str, calendar: BusinessCalendar) -> datetime:
-    """The instant ``period`` after ``start``. Day counts end at midnight (local to ``tz``) of the last day."""
+def add_period(
+    start: datetime, period: Period, *, tz: str, calendar: BusinessCalendar, rolls_forward: bool = False
+) -> datetime:
+    """The instant ``period`` after ``start``. Day counts end at midnight (local to ``tz``) of the last day;
+    ``rolls_forward``: a last day that is not a working day gives way to the next working day."""
     if start.tzinfo is None:
         raise InputError(f"deadline start {start} has no time zone")
     if period.unit is Unit.HOURS:
@@ -172,6 +184,8 @@ def add_period(start: datetime, period: Period, *, tz: str, calendar: BusinessCa
     day = local_date(start, tz)
     if period.unit is Unit.DAYS:
         last = day + timedelta(days=period.amount)
+        while rolls_forward and period.amount > 0 and not calendar.is_business_day(last):
+            last += timedelta(days=1)
     else:
         last = calendar.add_business_days(day, period.amount)
     return start_of_day(last + timedelta(days=1), tz)
@@ -196,7 +210,10 @@ def takedown_due(
 ) -> Deadline:
     if rules.regime is Regime.REGULATOR and order_deadline is not None:
         return Deadline("takedown", order_deadline, "the order's deadline")
-    due = add_period(received_at, rules.takedown, tz=rules.tz, calendar=calendar_for(rules, calendars))
+    due = add_period(
+        received_at, rules.takedown, tz=rules.tz, calendar=calendar_for(rules, calendars),
+        rolls_forward=rules.last_day_rolls_forward,
+    )  # fmt: skip
     return Deadline("takedown", due, f"{rules.takedown} after the complete claim ({rules.regime})")
 
 
@@ -214,8 +231,14 @@ def restore_window(
         first = cal.add_business_days(local_date(counter_at, rules.tz), earliest.amount)
         e = start_of_day(first, rules.tz)
     else:
-        e = add_period(counter_at, earliest, tz=rules.tz, calendar=cal)
+        e = add_period(
+            counter_at, earliest, tz=rules.tz, calendar=cal, rolls_forward=rules.last_day_rolls_forward
+        )
     latest = add_period(counter_at, rules.restore_latest, tz=rules.tz, calendar=cal)
+    if (
+        latest <= e
+    ):  # the waiting period rolled past the latest day: the restore is due the day after it opens
+        latest = start_of_day(local_date(e, rules.tz) + timedelta(days=1), rules.tz)
     return (
         Deadline("restore-earliest", e, f"{earliest} after the counter-notice ({rules.regime})"),
         Deadline(
@@ -263,13 +286,15 @@ def alerts(
     soon: timedelta = timedelta(hours=24),
     regimes: Mapping[Regime, RegimeRules] = REGIMES,
     calendars: Mapping[str, BusinessCalendar] = CALENDARS,
+    already_down: Set[str] = frozenset(),
 ) -> list[Alert]:
     """What is due or overdue at ``now``: takedowns not yet done, restores whose window is open or past, EU
-    complaints unanswered. Overdue first, then by due time."""
+    complaints unanswered. Overdue first, then by due time. ``already_down``: claims whose infringing items are
+    all unavailable already (another takedown, or the platform's own): no takedown is due for them."""
     out: list[Alert] = []
     for c in cases:
         rules = rules_for(c.regime, regimes)
-        if c.executable and c.taken_down_at is None:
+        if c.executable and c.taken_down_at is None and c.claim_id not in already_down:
             d = takedown_due(rules, c.received_at, calendars=calendars, order_deadline=c.order_deadline)
             _maybe(out, c.claim_id, "takedown", d.due, now, soon, f"take down by {d.due:%Y-%m-%d %H:%M %Z}")
         if c.counter_at is None or c.restored_at is not None or c.taken_down_at is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from songclear.domain.catalogue import LibraryTrack
@@ -27,6 +27,12 @@ class Rates:
     per_play: Decimal = Decimal("0.01")
     per_day: Decimal = Decimal("1.00")  # when plays are unknown
     plays_window_days: int | None = None  # the span a track's play count covers; None: the whole period
+    currency: str = "CNY"  # ISO 4217: what the amounts are in (the rates are stated in it)
+
+    def describe(self) -> str:
+        return (
+            f"{self.per_play} {self.currency} per estimated play, or {self.per_day} {self.currency} per day"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +57,29 @@ class TrackExposure:
 @dataclass(frozen=True, slots=True)
 class ExposureReport:
     start: date
-    end: date
+    end: date  # exclusive
     tracks: tuple[TrackExposure, ...]
     by_platform: dict[str, Decimal] = field(default_factory=dict)
     by_licensor: dict[str, Decimal] = field(default_factory=dict)
+    rates: Rates = Rates()
+    territory: str = "CN"
+    use: str = "Stream"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def terms(self) -> dict[str, str]:
+        """How the figures were computed, stated beside them wherever they are shown."""
+        return {
+            "period": f"{self.start}..{self.end} (to exclusive, {self.days} days, each day judged at its start in "
+            "Asia/Shanghai)",
+            "step": "daily",
+            "rate": self.rates.describe(),
+            "currency": self.rates.currency,
+            "territory": self.territory,
+            "use": self.use,
+        }
 
     @property
     def total(self) -> Decimal:
@@ -92,8 +117,30 @@ def intervals_from_decisions(
     return out
 
 
-def _days(start: date, end: date) -> set[date]:
-    return {start + timedelta(days=i) for i in range((end - start).days)}
+def _merged(spans: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """[from, to) spans merged into disjoint ones, in order."""
+    out: list[tuple[date, date]] = []
+    for a, b in sorted(s for s in spans if s[0] < s[1]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _length(spans: list[tuple[date, date]]) -> int:
+    return sum((b - a).days for a, b in spans)
+
+
+def _minus(spans: list[tuple[date, date]], cut: list[tuple[date, date]]) -> int:
+    """Days of the disjoint ``spans`` outside the disjoint ``cut``."""
+    overlap = 0
+    for a, b in spans:
+        for c, d in cut:
+            lo, hi = max(a, c), min(b, d)
+            if lo < hi:
+                overlap += (hi - lo).days
+    return _length(spans) - overlap
 
 
 def exposure(
@@ -105,25 +152,28 @@ def exposure(
     down: Mapping[str, Iterable[tuple[date, date | None]]] = {},
     rates: Rates = Rates(),
     unlicensed: frozenset[Status] = UNLICENSED,
+    territory: str = "CN",
+    use: str = "Stream",
 ) -> ExposureReport:
     """Exposure of every track unlicensed and live on some day in [start, end). ``down``: per track, the
-    [from, to) days it was taken down (to None: still down)."""
+    [from, to) days it was taken down (to None: still down). Days are counted as spans, so a long period costs
+    no more than a short one."""
     if end <= start:
         raise InputError(f"exposure period {start}..{end} is empty")
-    period = _days(start, end)
-    bad: dict[str, set[date]] = {}
+    bad: dict[str, list[tuple[date, date]]] = {}
     licensor: dict[str, str] = {}
     for iv in intervals:
         if iv.status in unlicensed:
-            bad.setdefault(iv.track, set()).update(_days(iv.start, iv.end) & period)
-            licensor[iv.track] = iv.licensor or "unknown"
-    window = rates.plays_window_days or len(period)
+            a, b = max(iv.start, start), min(iv.end, end)
+            if a < b:
+                bad.setdefault(iv.track, []).append((a, b))
+                licensor[iv.track] = iv.licensor or "unknown"
+    window = rates.plays_window_days or (end - start).days
     out = []
     for key in sorted(bad):
-        removed: set[date] = set()
-        for a, b in down.get(key, ()):
-            removed |= _days(a, b or end)
-        days = len(bad[key] - removed)
+        spans = _merged(bad[key])
+        removed = _merged((max(a, start), min(b or end, end)) for a, b in down.get(key, ()))
+        days = _minus(spans, removed)
         if days == 0:
             continue
         track = tracks.get(key)
@@ -142,5 +192,6 @@ def exposure(
         by_platform[t.platform] = by_platform.get(t.platform, Decimal("0.00")) + t.amount
         by_licensor[t.licensor] = by_licensor.get(t.licensor, Decimal("0.00")) + t.amount
     return ExposureReport(
-        start, end, tuple(out), dict(sorted(by_platform.items())), dict(sorted(by_licensor.items()))
-    )
+        start, end, tuple(out), dict(sorted(by_platform.items())), dict(sorted(by_licensor.items())),
+        rates, territory, use,
+    )  # fmt: skip

@@ -32,17 +32,26 @@ class Standing:
     subject: str  # ISRC or work id
     holder: str | None  # the rights holder per the ledger
     chain: tuple[str, ...]  # grant ids from the holder to the claimant (empty: the claimant is the holder)
+    exclusive: bool = True  # the holder itself, or every grant of the chain is exclusive
+
+    def describe(self, ledger: Ledger) -> str:
+        if not self.chain:
+            return f"{ledger.party_name(self.party)} holds it"
+        kind = "an exclusive" if self.exclusive else "a non-exclusive"
+        return f"{ledger.party_name(self.party)} is {kind} licensee ({' -> '.join(self.chain)})"
 
 
 def standing(
     party: str, right: Right, subject: str, ledger: Ledger, at: datetime, territory: str
 ) -> Standing | None:
     """``party``'s rights in ``subject`` per the ledger at ``at``: the holder itself, or a licensee down a chain
-    that holds there and then; None if it has none."""
+    that holds there and then (an exclusive chain preferred); None if it has none. Whether a non-exclusive
+    licensee may claim is the regime's question (``RegimeRules.exclusive_standing``)."""
     holders = ledger.holders(right, subject)
     if party in holders:
         return Standing(party, right, subject, party, ())
     q = ClearanceQuery(at=at, territory=territory)
+    found: Standing | None = None
     for holder in holders:
         req = Requirement(right, subject, holder)
         for leaf in ledger.candidate_grants(party, right, subject, holder):
@@ -63,8 +72,11 @@ def standing(
                 for rule in STANDING_RULES
             )
             if ok:
-                return Standing(party, right, subject, holder, tuple(g.id for g in chain))
-    return None
+                exclusive = all(g.exclusive for g in chain)
+                if exclusive:
+                    return Standing(party, right, subject, holder, tuple(g.id for g in chain), True)
+                found = found or Standing(party, right, subject, holder, tuple(g.id for g in chain), False)
+    return found
 
 
 def related(a: Standing, b: Standing, ledger: Ledger) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -47,6 +47,15 @@ class TakedownReason:
     codes: tuple[str, ...] = ()  # finding codes of the decision
     grants: tuple[str, ...] = ()  # grant ids the decision's findings name (the failed links of the chain)
     notice: str | None = None  # the regulator notice the takedown answers
+    status: Status | None = None  # decision and audio reasons: the track's status when it was taken down
+
+    def status_at_takedown(self) -> Status | None:
+        """The decision's status when the action was made; for actions stored before ``status`` was kept, read
+        from the decision's explanation, which starts with it ('uncleared: ...')."""
+        if self.status is not None or self.kind is ReasonKind.CLAIM:
+            return self.status
+        word = self.detail.split(":", 1)[0].split(" ", 1)[0]
+        return Status(word) if word in Status.__members__.values() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +128,7 @@ def reason_for_decision(decision: ClearanceDecision, notice: Notice | None = Non
         tuple(r.code for r in decision.reasons),
         grants,
         notice.id if notice else None,
+        decision.status,
     )
 
 
@@ -156,10 +166,12 @@ def plan_takedowns(
     notice: Notice | None = None,
     territories: Iterable[str] = (),
     use: str | None = None,
+    unavailable: Set[str] = frozenset(),
 ) -> TakedownPlan:
     """One action per live track whose decision has no valid chain. ``territories``: geo-block those instead of
     removing (the decisions were asked for one territory of a platform that serves several); ``use``: disable
-    only that use (the decisions were asked for it). A track whose tolerance by a notice still runs is deferred."""
+    only that use (the decisions were asked for it). A track whose tolerance by a notice still runs is deferred;
+    one already ``unavailable`` for the question (blocked there by an action in force) needs nothing."""
     terr = frozenset(territories)
     if terr and use:
         raise InputError("a plan geo-blocks territories or disables a use, not both")
@@ -167,7 +179,7 @@ def plan_takedowns(
     actions, deferred = [], []
     for d in sorted(decisions, key=lambda d: d.track):
         track = tracks.get(d.track)
-        if track is None or track.availability is Availability.TAKEN_DOWN:
+        if track is None or track.availability is Availability.TAKEN_DOWN or d.track in unavailable:
             continue
         if notice is not None and notice.platforms and track.platform not in notice.platforms:
             continue
@@ -222,12 +234,15 @@ class ApplyResult:
     applied: tuple[TakedownAction, ...]  # what a store records and the log lists
     skipped: tuple[TakedownAction, ...]  # already in force (same id, or the same effect for the same reason)
     taken_down: tuple[str, ...] = field(default=())  # tracks that went from live to taken down
+    restricted: tuple[str, ...] = field(
+        default=()
+    )  # tracks newly geo-blocked or with a use disabled (not removed)
 
 
 def apply_actions(state: Mapping[str, TrackState], actions: Iterable[TakedownAction]) -> ApplyResult:
     """The state after ``actions``. Idempotent: applying the same actions again applies nothing."""
     new = dict(state)
-    applied, skipped, down = [], [], []
+    applied, skipped, down, restricted = [], [], [], []
     for a in actions:
         cur = new.get(a.track, TrackState(a.track))
         if any(x.id == a.id or x.effect == a.effect for x in cur.in_force):
@@ -239,7 +254,9 @@ def apply_actions(state: Mapping[str, TrackState], actions: Iterable[TakedownAct
         applied.append(a)
         if nxt.removed and not was_removed:
             down.append(a.track)
-    return ApplyResult(new, tuple(applied), tuple(skipped), tuple(down))
+        elif not nxt.removed and a.track not in restricted:
+            restricted.append(a.track)
+    return ApplyResult(new, tuple(applied), tuple(skipped), tuple(down), tuple(restricted))
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +272,8 @@ class Undo:
 class UndoResult:
     state: dict[str, TrackState]
     undone: tuple[Undo, ...]
-    reinstated: tuple[str, ...]  # tracks live again (no removal left in force)
-    still_down: tuple[str, ...]  # tracks an undo touched that another removal keeps down
+    reinstated: tuple[str, ...]  # tracks available again where the lifted actions had restricted them
+    still_down: tuple[str, ...]  # tracks an undo touched that another action keeps restricted there
 
 
 def undo_actions(
@@ -277,11 +294,18 @@ def undo_actions(
         else:
             del new[key]  # the state lists restricted tracks only; the history keeps the undone actions
         undone += [Undo(a.id, key, actor, at, reason) for a in lifted]
-        if cur.removed:
-            touched.append(key)
-    reinstated = tuple(k for k in touched if k not in new or not new[k].removed)
-    still = tuple(k for k in touched if k in new and new[k].removed)
-    return UndoResult(new, tuple(undone), reinstated, still)
+        touched.append((key, lifted))
+    reinstated, still = [], []
+    for key, lifted in touched:
+        after = new.get(key, TrackState(key))
+        # Back where the lifted actions had restricted it: nothing left that removes it, blocks those
+        # territories or disables those uses.
+        back = not after.removed and not any(
+            after.blocked_territories & a.territories or (a.use and a.use in after.disabled_uses)
+            for a in lifted
+        )
+        (reinstated if back else still).append(key)
+    return UndoResult(new, tuple(undone), tuple(reinstated), tuple(still))
 
 
 def state_from_history(actions: Iterable[TakedownAction], undone: Iterable[str]) -> dict[str, TrackState]:
@@ -306,7 +330,8 @@ def reinstatement_list(
     state: Mapping[str, TrackState],
 ) -> list[ReinstatementCandidate]:
     """Taken-down (or restricted) tracks whose new decision clears them. A contested chain (conflict) is not
-    enough: it goes to review, not back online."""
+    enough: it goes to review, not back online. ``before`` is the status the track had when it was taken down
+    (the oldest decision action in force says it); ``previous`` only where no action says it."""
     out = []
     for key in sorted(state):
         st = state[key]
@@ -317,12 +342,11 @@ def reinstatement_list(
         if not lift:
             continue
         blocked = tuple(a.id for a in st.in_force if a.reason.kind is ReasonKind.CLAIM)
-        before = previous.get(key)
-        out.append(
-            ReinstatementCandidate(
-                key, before.status if before else None, d.status, d.explain(), lift, blocked
-            )
-        )
+        said = [a.reason.status_at_takedown() for a in sorted(st.in_force, key=lambda a: a.at)]
+        before = next((x for x in said if x is not None), None)
+        if before is None and key in previous:
+            before = previous[key].status
+        out.append(ReinstatementCandidate(key, before, d.status, d.explain(), lift, blocked))
     return out
 
 

@@ -215,14 +215,11 @@ def namespace(el: etree._Element) -> str:
 
 
 def children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in el if local(c) == name]
+    return list(el.iterchildren(f"{{*}}{name}"))  # '{*}': any namespace or none, matched by libxml2
 
 
 def child(el: etree._Element, name: str) -> etree._Element | None:
-    for c in el:
-        if local(c) == name:
-            return c
-    return None
+    return next(el.iterchildren(f"{{*}}{name}"), None)
 
 
 def path(el: etree._Element, *names: str) -> etree._Element | None:
@@ -236,8 +233,8 @@ def path(el: etree._Element, *names: str) -> etree._Element | None:
 
 
 def descendants(el: etree._Element, name: str) -> Iterator[etree._Element]:
-    for d in el.iter():
-        if d is not el and local(d) == name:
+    for d in el.iter(f"{{*}}{name}"):
+        if d is not el:
             yield d
 
 

@@ -71,6 +71,9 @@ def apply_message(
     licensor = party_ids.get(msg.sender.party_id, msg.sender.party_id)
     licensee = party_ids.get(msg.recipient.party_id, msg.recipient.party_id)
     by_isrc = {r.isrc: r for r in msg.recordings}
+    deals_by_release: dict[str, list[DdexDeal]] = {}  # msg.deals_of(rel) for every release, in one pass
+    for deal in msg.deals:
+        deals_by_release.setdefault(deal.release_reference, []).append(deal)
     grants: list[Grant] = []
     records: list[ReleaseDeals] = []
     isrcs_used: dict[str, None] = {}
@@ -91,7 +94,10 @@ def apply_message(
                 f"{prev.message_id} ({prev.message_created.isoformat()}), ignored"
             )
             continue
-        new, state, ending = _release_outcome(msg, rel, key, prev, licensor, licensee, recorded_at, notes)
+        deals = tuple(deals_by_release.get(rel.reference, ()))
+        new, state, ending = _release_outcome(
+            msg, rel, deals, key, prev, licensor, licensee, recorded_at, notes
+        )
         grants.extend(new)
         isrcs = rel.isrcs or (prev.isrcs if prev else ())
         if msg.kind is not MessageKind.PURGE_RELEASE:
@@ -139,6 +145,7 @@ def apply_message(
 def _release_outcome(
     msg: DdexMessage,
     rel: DdexRelease,
+    deals: tuple[DdexDeal, ...],
     key: str,
     prev: ReleaseDeals | None,
     licensor: str,
@@ -146,11 +153,11 @@ def _release_outcome(
     recorded_at: datetime,
     notes: list[str],
 ) -> tuple[list[Grant], str, Termination]:
-    """The release's new grants, its state, and how its earlier grants end."""
+    """The release's new grants (from ``deals``, its deals in the message), its state, and how its earlier
+    grants end."""
     reference = f"ddex:{msg.message_id}"
     if msg.kind is MessageKind.PURGE_RELEASE:
         return [], "purged", Termination(msg.created, TerminationCause.PURGED, reference)
-    deals = msg.deals_of(rel)
     live = [d for d in deals if not d.takedown]
     takedowns = [d for d in deals if d.takedown]
     isrcs = rel.isrcs or (prev.isrcs if prev else ())

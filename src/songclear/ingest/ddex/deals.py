@@ -16,8 +16,9 @@ from songclear.domain.territory import WORLDWIDE, Territories, normalise_code
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InvalidIdentifier
 from songclear.ingest.ddex import schema
+from songclear.ingest.ddex.locate import Reader
 from songclear.ingest.ddex.model import DdexDeal
-from songclear.ingest.ddex.xml import Reader, child, children, descendants, local, text, xpath_of
+from songclear.ingest.ddex.xml import child, children, descendants, local, text
 
 USER_DEFINED = "UserDefined"
 
@@ -78,8 +79,7 @@ def read_deal(
         uses=frozenset(uses),
         commercial_models=frozenset(models),
         takedown=takedown,
-        xpath=xpath_of(deal_el),
-    )
+    )  # its xpath is set by the caller, once the positions in the message are known
 
 
 def _territories(r: Reader, terms: etree._Element, *, required: bool) -> Territories | None:

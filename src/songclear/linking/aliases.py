@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from songclear.domain.catalogue import Artist, Party, Recording
-from songclear.linking.normalise import compact, fold_text, has_cjk, simplified_key, split_artists
+from songclear.linking.normalise import compact, fold_text, has_cjk, pinyin_key, simplified_key, split_artists
 from songclear.linking.phonetic import FULL, pinyin_spelling
 
 _AMBIGUOUS = "\x00ambiguous"
@@ -78,6 +78,7 @@ class ArtistAliases:
             for n in nodes:
                 exact.setdefault(n, group)
         self._exact = exact
+        self._by_pinyin: dict[str, frozenset[str]] | None = None
         self._spellings: dict[str, list[str]] = {}
         self._simplified: dict[str, str] = {}
         for folded, group in exact.items():
@@ -150,6 +151,18 @@ class ArtistAliases:
         if k is None:
             return "unknown artist"
         return "ambiguous script form" if k == _AMBIGUOUS else "script (t2s)"
+
+    def pinyin_groups(self, latin: str) -> frozenset[str]:
+        """The groups one of whose Chinese spellings has this Latin name as its pinyin ('Qin Zhi' -> 秦芷's):
+        evidence that a name the table does not know is, or is not, a given artist. Built on first use."""
+        if self._by_pinyin is None:
+            index: dict[str, set[str]] = {}
+            for group, names in self._spellings.items():
+                for name in names:
+                    if has_cjk(name):
+                        index.setdefault(pinyin_key(name), set()).add(group)
+            self._by_pinyin = {k: frozenset(v) for k, v in index.items()}
+        return self._by_pinyin.get(compact(fold_text(latin)), frozenset())
 
     def spellings(self, group: str) -> tuple[str, ...]:
         """Every folded spelling of a group (for pinyin comparison with names the ledger does not know)."""

@@ -88,6 +88,9 @@ class CandidateIndex:
             found.update(self.by_pinyin.get(track.title_key, ()))
         if any(self.views[i].artist_keys & track.artist_keys for i in found):
             return list(found)
+        n = len(track.title_key)
+        # One character changed in a 2- or 3-character title is 0.5 or 0.67 similar: lower the cutoff to reach it.
+        cutoff = min(fuzzy_min, (n - 1) / n - 1e-9) if n >= 2 else fuzzy_min
         for key in track.artist_keys:
             block = self.by_artist.get(key, ())
             if not block or len(block) > MAX_ARTIST_BLOCK:
@@ -97,7 +100,7 @@ class CandidateIndex:
                 track.title_key,
                 titles,
                 scorer=Indel.normalized_similarity,
-                score_cutoff=fuzzy_min,
+                score_cutoff=cutoff,
                 limit=limit,
             ):
                 found.add(block[pos])

@@ -85,6 +85,7 @@ def credits(
 # -- comparison --------------------------------------------------------------------------------------------------
 
 AGREE, SOUND, INITIALS_ONLY, APART, OTHER, UNKNOWN = "agree", "sound", "initials", "apart", "other", "unknown"
+SEVERAL = "several"  # a pinyin name several artists of the table share
 
 
 def _sound(
@@ -135,6 +136,9 @@ def compare_credits(
         elif c.known:  # pinyin of a name the ledger knows apart: a person decides (it never merges them)
             apart = _sound(c, recording, aliases, cross_script_only=True) == SOUND
             levels.append((c, APART if apart else OTHER))
+        elif named := frozenset().union(*(aliases.pinyin_groups(s) for s in c.spellings if not has_cjk(s))):
+            # A Latin name that is the pinyin of artists of the table: the recording's artist, or someone else.
+            levels.append((c, (SOUND if len(named) == 1 else SEVERAL) if named & theirs else OTHER))
         else:
             levels.append((c, _sound(c, recording, aliases) or UNKNOWN))
     kinds = {level for _, level in levels}
@@ -146,12 +150,18 @@ def compare_credits(
         return ArtistComparison(
             "initials", 0.75, blockers=("artist agrees only by pinyin initials: a person decides",)
         )
-    if kinds <= {AGREE, SOUND, INITIALS_ONLY, APART}:
+    if kinds <= {AGREE, SOUND, INITIALS_ONLY, SEVERAL}:
+        return ArtistComparison(
+            "initials",
+            0.75,
+            blockers=("the artist's pinyin names several artists of the table: a person decides",),
+        )
+    if kinds <= {AGREE, SOUND, INITIALS_ONLY, SEVERAL, APART}:
         return ArtistComparison(
             "phonetic", 0.7, blockers=("artist agrees only in pinyin with a name the ledger knows apart",)
         )
     unmatched = ", ".join(c.shown for c, level in levels if level in (OTHER, UNKNOWN))
-    if kinds & {AGREE, SOUND, INITIALS_ONLY}:
+    if kinds & {AGREE, SOUND, INITIALS_ONLY, SEVERAL, APART}:
         return ArtistComparison(
             "partial", 0.6, blockers=(f"track credits artists the recording does not: {unmatched}",)
         )

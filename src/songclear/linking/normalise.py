@@ -148,7 +148,7 @@ _BENIGN_WORD = re.compile(
     r"^(?:(?:超|高|标准|极|超高)?(?:品质|音质)|无损(?:音质|音乐)?|高清|超清|标清|hq|sq|hr|hi|res|hires|flac|ape|wav|"
     r"mp3|aac|m4a|dsd|alac|\d{2,4}k(?:bps)?|\d{2,3}khz|\d{2}bit|bit|完整|正式|官方(?:正式)?|official|audio|原版|单曲|"
     r"首发|独家(?:首发)?|新歌|原唱|original|album|studio|录音室|version|explicit|clean|mono|stereo|"
-    r"qq音乐|网易云(?:音乐)?|酷狗(?:音乐)?|酷我(?:音乐)?|咪咕(?:音乐)?|\d{4})(?:版|版本)?$"
+    r"qq(?:音乐)?|音乐|网易云(?:音乐)?|酷狗(?:音乐)?|酷我(?:音乐)?|咪咕(?:音乐)?|\d{4})(?:版|版本)?$"
 )  # fmt: skip
 _SOURCE = re.compile(r"^(?:来源|来自|出自|source|from)\s*[:：]?\s*\S")  # '来源：网易云音乐'
 
@@ -159,12 +159,20 @@ def is_benign(annotation: str) -> bool:
     if _SOURCE.match(folded):
         return True
     words = simplified_key(annotation).split()
-    return bool(words) and all(_BENIGN_WORD.match(w) for w in words)
+    return bool(words) and all(_BENIGN_WORD.match(w) or all(map(_BENIGN_WORD.match, _runs(w))) for w in words)
+
+
+_SCRIPT_RUN = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
+
+
+def _runs(word: str) -> list[str]:
+    """'sq无损' -> ['sq', '无损']: a word that mixes Latin letters and Chinese, one run per script."""
+    return _SCRIPT_RUN.findall(word)
 
 
 _BRACKETED = re.compile(r"[(\[【〔{〖「『]([^()\[\]【】〔〕{}〖〗「」『』]*)[)\]】〕}〗」』]")
 _WHOLE_TITLE = re.compile(r"^《([^《》]+)》$")  # '《晴天》': the title in title marks
-_DASH_SUFFIX = re.compile(r"\s+[-–—~]\s+([^-–—~]+)$")
+_DASH_SUFFIX = re.compile(r"\s+[-–—~]\s+([^-–—~]+)$|(?<=\S)[-_]([^-–—~_\s][^-–—~_]*)$")
 # '原唱: X' names the original singer: a cover when X is not the track's artist (the linker decides), the
 # original itself when X is. '翻自 X', 'cover of X', 'cover: X' name whom a cover covers.
 _ORIGINAL = re.compile(r"^(?:原唱|原唱者|演唱)\s*[:：]\s*(.+)$|^原唱\s+(.+)$", re.IGNORECASE)
@@ -181,7 +189,8 @@ _BARE_SUFFIX = re.compile(
     re.IGNORECASE,
 )  # fmt: skip
 _SPACED_SUFFIX = re.compile(
-    r"(?<=[\u3400-\u9fff])\s+(live|cover|remix|dj|inst|instrumental|karaoke|acoustic|demo|现场|現場|原唱)$",
+    r"(?<=[\u3400-\u9fff])\s+((?:live|cover|remix|dj|inst|instrumental|karaoke|acoustic|demo)"
+    r"(?:\s+(?:version|ver\.?|edit|mix))?|现场|現場|原唱)$",
     re.IGNORECASE,
 )  # fmt: skip
 
@@ -226,8 +235,10 @@ def parse_title(title: str) -> ParsedTitle:
             break
         annotations.append(m.group(1).strip())
         text = (text[: m.start()] + " " + text[m.end() :]).strip()
-    while (m := _DASH_SUFFIX.search(text)) and tags_of(m.group(1)) | _benign_or_feat(m.group(1)):
-        annotations.append(m.group(1).strip())
+    while (m := _DASH_SUFFIX.search(text)) and tags_of(note := m.group(1) or m.group(2)) | _benign_or_feat(
+        note
+    ):
+        annotations.append(note.strip())  # '晴天 - Live', '晴天-Live', '晴天_伴奏'; never 'Song - Part 2'
         text = text[: m.start()].strip()
     while (m := _BARE_SUFFIX.search(text) or _SPACED_SUFFIX.search(text)) and m.start() > 0:
         annotations.append(m.group(1))

@@ -111,10 +111,12 @@ def compare_title(track: TrackView, rec: RecordingView) -> tuple[FieldEvidence, 
             return ev("phonetic", 0.9), ()
         sim = Indel.normalized_similarity(pinyin_key(t), pinyin_key(r))
         return ev("phonetic", 0.9 * sim), ("title agrees only partly in pinyin",)
-    if _numerals(t) != _numerals(r):
-        # '第一天' / '第二天', 'Love Song 2': a different number is a sequel or another song, not a typo.
+    kind = typo_kind(t, r, max_changes=1 if len(r) < 8 else 2) if has_cjk(r) else None
+    if _numerals(t) != _numerals(r) and (kind is None or _numeral_changed(t, r)):
+        # '第一天' / '第二天', 'Love Song 2': a different number is a sequel or another song, not a typo (秋千 /
+        # 秋前 is a typo: 前 is no number).
         return ev("fuzzy", Indel.normalized_similarity(t, r)), ("titles differ in a number",)
-    if has_cjk(r) and (kind := typo_kind(t, r, max_changes=1 if len(r) < 8 else 2)):
+    if kind:
         return ev(kind, 0.95), ()
     blocker = (
         "titles differ in characters that neither sound nor are written alike"
@@ -129,6 +131,12 @@ _NUMERALS = frozenset("0123456789零〇一二三四五六七八九十百千两�
 
 def _numerals(key: str) -> str:
     return "".join(c for c in key if c in _NUMERALS)
+
+
+def _numeral_changed(a: str, b: str) -> bool:
+    """Whether a character changed from one number to another (一 / 二), as opposed to a number mistyped as a
+    word that sounds like it (千 / 前)."""
+    return any(x != y and x in _NUMERALS and y in _NUMERALS for x, y in zip(a, b, strict=False))
 
 
 def compare_artists(

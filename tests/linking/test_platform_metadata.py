@@ -220,3 +220,41 @@ def test_every_proposal_that_is_not_auto_says_why(linker: Linker) -> None:
     ):
         assert p.outcome == AUTO or p.reasons, p.explanation
     assert link(linker, "月光码头", "沈一文", 241).reasons == ()
+
+
+def test_a_latin_name_that_is_the_pinyin_of_another_artist_is_that_artist(linker: Linker) -> None:
+    p = link(linker, "月光码头", "Bai Ge Yue Dui", 241)  # the pinyin of 白鸽乐队, not of 沈一文
+    assert p.outcome == NONE and "a different artist" in p.reasons
+    same = link(linker, "星河", "Bai Ge Yue Dui", 230)
+    assert (same.outcome, same.isrc) == (AUTO, STAR)
+
+
+@pytest.mark.parametrize(
+    ("title", "artist"),
+    [("沈一文《月光码头》", ""), ("《月光码头》- 沈一文", ""), ("【沈一文】月光码头", ""), ("月光码头（沈一文）", ""),
+     ("沈一文：月光码头", ""), ("No.3 月光码头", "沈一文"), ("月光码头 沈一文 [320k]", "沈一文")],
+)  # fmt: skip
+def test_more_ways_platforms_write_the_artist_and_the_title(linker: Linker, title: str, artist: str) -> None:
+    p = link(linker, title, artist, 241)
+    assert (p.outcome, p.isrc) == (AUTO, MOON), p.explanation
+
+
+@pytest.mark.parametrize("title", ["翻唱《月光码头》", "《月光码头》翻唱"])
+def test_a_cover_marker_beside_title_marks_stays_a_cover(linker: Linker, title: str) -> None:
+    p = link(linker, title, "沈一文", 241)  # even by the original singer's name, it says it is a cover
+    assert p.isrc != MOON
+
+
+@pytest.mark.parametrize(
+    "title", ["月光码头 Live Version", "月光码头-Live", "月光码头_伴奏", "沈一文《月光码头》(Live)"]
+)
+def test_version_markers_written_loosely_are_still_versions(linker: Linker, title: str) -> None:
+    p = link(linker, title, "沈一文", 241)
+    assert p.isrc != MOON and p.outcome != AUTO, p.explanation
+
+
+def test_a_drama_name_in_title_marks_is_not_the_title() -> None:
+    from songclear.linking.noise import readings
+
+    titles = [r.title for r in readings("月光码头 (电视剧《海风》插曲)", "沈一文", lambda name: False)]
+    assert "海风" not in titles

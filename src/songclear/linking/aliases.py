@@ -138,6 +138,11 @@ class ArtistAliases:
             k = self._simplified.get(name_key(folded))
         return None if k == _AMBIGUOUS else k
 
+    def artist_id(self, name: str) -> str | None:
+        """The id of the artist-table artist a name resolves to, or None (unknown, or an implied group only)."""
+        k = self.key(name)
+        return k[1:] if k is not None and k.startswith("@") else None
+
     def resolution(self, name: str) -> str:
         """How a name resolved, for explanations."""
         folded = fold_text(name)

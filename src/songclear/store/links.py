@@ -38,7 +38,9 @@ class StoredLink:
         if "reasons" in self.details:
             return list(self.details["reasons"])
         marks = ("  not this recording: ", "  needs review: ")
-        return [line[len(m) :] for line in self.link.explanation.splitlines() for m in marks if line.startswith(m)]
+        return [
+            line[len(m) :] for line in self.link.explanation.splitlines() for m in marks if line.startswith(m)
+        ]
 
     def as_dict(self) -> dict:
         return {

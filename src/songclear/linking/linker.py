@@ -17,7 +17,7 @@ from songclear.domain.identifiers import is_valid_iswc, normalise_isrc
 from songclear.errors import InvalidIdentifier
 from songclear.linking.aliases import ArtistAliases
 from songclear.linking.candidates import CandidateIndex
-from songclear.linking.credits import credits
+from songclear.linking.credits import Credit, credits
 from songclear.linking.noise import Reading, readings
 from songclear.linking.normalise import parse_title
 from songclear.linking.score import LinkScore, TrackView, score_pair, title_key
@@ -85,14 +85,24 @@ class Linker:
         self.works = works
         self.thresholds = thresholds
         self.index = CandidateIndex.build(recordings, aliases)
+        self._credits: dict[tuple[str, tuple[str, ...]], tuple[Credit, ...]] = {}  # artist fields repeat
+
+    def credits(self, field_: str | tuple[str, ...], extra: tuple[str, ...] = ()) -> tuple[Credit, ...]:
+        key = (field_ if isinstance(field_, str) else ";".join(field_), extra)
+        found = self._credits.get(key)
+        if found is None:
+            if len(self._credits) >= 1 << 17:
+                self._credits.clear()
+            found = self._credits[key] = credits(field_, self.aliases, extra)
+        return found
 
     def track_view(self, track: LinkTrack | Reading) -> TrackView:
         parsed = parse_title(track.title)
-        found = credits(track.artist, self.aliases, parsed.featuring)
+        found = self.credits(track.artist, parsed.featuring)
         if parsed.original_artists:
             # '(原唱: X)' names the original singer: by X (or with no artist) it is X's own version, by anyone
             # else a cover of it.
-            named = credits(parsed.original_artists, self.aliases)
+            named = self.credits(parsed.original_artists)
             if not found:
                 found = named
             elif not {c.key for c in named} & {c.key for c in found}:
@@ -108,8 +118,8 @@ class Linker:
         )
 
     def _same_artist(self, artist: str) -> Callable[[str], bool]:
-        mine = {c.key for c in credits(artist, self.aliases)}
-        return lambda name: bool(mine & {c.key for c in credits(name, self.aliases)})
+        mine = {c.key for c in self.credits(artist)}
+        return lambda name: bool(mine & {c.key for c in self.credits(name)})
 
     def _score(self, view: TrackView, isrc: str) -> LinkScore:
         t = self.thresholds
@@ -294,7 +304,7 @@ class Linker:
         if view.parsed.version is Version.COVER:
             originals = [s for s in same_title if s.field("artist").agreement in ("disagree", "unknown")]
             if view.parsed.original_artists:  # '(原唱: X)' names the original: keep X's recordings
-                named = frozenset(c.key for c in credits(view.parsed.original_artists, self.aliases))
+                named = frozenset(c.key for c in self.credits(view.parsed.original_artists))
                 originals = [
                     s for s in originals if named & self.index.views[self.index.by_isrc[s.isrc]].artist_keys
                 ]

@@ -108,6 +108,26 @@ HOMOPHONES = dict(
         strict=True,
     )
 )
+# Common characters to draw homophone typos from (a typo writes one of these for a character that sounds alike).
+COMMON = (
+    "的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然"
+    "于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长"
+    "儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感见明问力理尔点文几定本公特做外孩相西果"
+    "走将月十实向声车全信重三机工物气每并别真打太新比才便夫再书部水像眼等体却加电主界门利海受听表德少克代员许"
+    "先口由死安写性马光白或住难望教命花结乐色更拉东神记处让母父应直字场平报友关放至张认接告入笑内英军候民岁往何"
+    "古谷骨顾孔恐控万完碗玩湾隆笼聋丁顶订投透偷越跃阅末莫墨默摸鳖赖莱言严颜演烟盐米迷蜜田甜添填累雷类凯慨非费"
+    "菲肥树数术输舒纯唇醇"
+)
+
+
+def homophone(ch: str, fallback: str) -> str:
+    """A common character that sounds like ``ch`` (toneless pinyin), chosen by the character itself; else
+    ``fallback``."""
+    sound = lazy_pinyin(ch)[0]
+    alike = sorted({c for c in COMMON if c != ch and lazy_pinyin(c)[0] == sound})
+    return alike[ord(ch) % len(alike)] if alike else fallback
+
+
 BANDS = ["白鸽乐队", "五月天空", "苏打绿洲", "夜行者", "蓝色港湾"]
 FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)} | {" ": "\u3000"}
 
@@ -242,7 +262,11 @@ def build(rng: random.Random) -> tuple[World, list[dict]]:
         a, rec = song(4 if i < 54 else 2)
         t = rec["title"]
         pos = rng.randrange(len(t))
-        repl = HOMOPHONES.get(t[pos]) or rng.choice([c for c in "的了和是在有我这为中" if c != t[pos]])
+        # A typo is an input-method slip: a character that sounds the same (issue 12). The fallback draw is
+        # kept so that every other row of the set stays as it was.
+        repl = HOMOPHONES.get(t[pos]) or homophone(
+            t[pos], rng.choice([c for c in "的了和是在有我这为中" if c != t[pos]])
+        )
         track("typo", t[:pos] + repl + t[pos + 1 :], rng.choice((a["name"], a["english"])), rec)
     notations = {
         "live": ["(Live)", "（Live版）", "现场版", " - Live", "【现场】", "(演唱会版)"],

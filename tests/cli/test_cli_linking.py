@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from clirun import songclear
@@ -74,3 +76,77 @@ def test_a_decision_needs_a_name(db, capsys):
     assert r.code == 2 and "reviewer" in r.err
     r = songclear(capsys, *args, "review", "show", "--track", "netease/nope")
     assert r.code == 3
+
+
+def test_links_list_gives_every_track_its_link_score_and_reasons(db, capsys):
+    args, _ = db
+    r = songclear(capsys, *args, "links", "list", "--platform", "netease", "--json")
+    assert r.code == 0, r.err
+    links = r.json()["links"]
+    tracks = songclear(capsys, *args, "ledger", "stats", "--json").json()["tracks"]["netease"]
+    assert len(links) == tracks  # every track, linked or not
+    live = next(x for x in links if x["track"] == "netease/ne-009")
+    assert live["outcome"] == "review" and live["work"] and live["reasons"]  # why, not only a score
+    assert any("another version" in reason for reason in live["reasons"])
+    review = songclear(
+        capsys, *args, "links", "list", "--platform", "netease", "--status", "review", "--json"
+    )
+    assert {x["outcome"] for x in review.json()["links"]} == {"review"}
+    shown = songclear(capsys, *args, "review", "show", "--track", "netease/ne-009", "--json").json()
+    assert shown["reasons"] == live["reasons"]
+
+
+def test_links_list_as_csv(db, capsys):
+    import csv
+    import io
+
+    args, _ = db
+    r = songclear(capsys, *args, "links", "list", "--platform", "qq", "--csv")
+    assert r.code == 0, r.err
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    assert rows and set(rows[0]) == {"track", "title", "artist", "outcome", "recording", "work", "source",
+                                     "score", "reasons"}  # fmt: skip
+    pinyin = next(x for x in rows if x["track"] == "qq/qq-010")
+    assert pinyin["outcome"] == "review" and "sound" in pinyin["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (("links", "list", "--platform", "NOPE", "--json"), 3),
+        (("review", "list", "--platform", "NOPE", "--json"), 3),  # before: an empty queue, exit 0
+        (("link", "--platform", "NOPE", "--json"), 3),
+        (("links", "list", "--platform", "qq", "--status", "maybe"), 2),
+        (("links", "list", "--platform", "qq", "--json", "--csv"), 2),
+    ],
+)
+def test_links_and_review_lists_refuse_what_link_refuses(db, capsys, argv, code):
+    args, _ = db
+    r = songclear(capsys, *args, *argv)
+    assert r.code == code, (r.out, r.err)
+
+
+DDEX = Path(__file__).resolve().parents[1] / "ingest" / "data" / "ddex" / "ern43_new_release.xml"
+ARTISTS = "id,name,aliases,party\nA-EASON,陈奕迅,Eason Chan;陳奕迅,\n"
+UPLOADS = (
+    "platform,track_id,title,artist,duration_s\nup,u1,十年,Eason Chan,205\nup,u2,Eason Chan - 十年.mp3,,205\n"
+)
+
+
+def test_ddex_recording_artists_link_through_the_artist_table(db_url, tmp_path, capsys):
+    db = ("--db", db_url)
+    (tmp_path / "uploads.csv").write_text(UPLOADS, encoding="utf-8")
+    r = songclear(capsys, *db, "import", "ddex", DDEX, "--party", "PADPIDA2016000001L=L-JB", "--party",
+                  "PADPIDA2016000002P=up", "--json")  # fmt: skip
+    assert r.code == 0, r.err
+    assert songclear(capsys, *db, "import", "table", tmp_path / "uploads.csv", "--json").code == 0
+    before = songclear(capsys, *db, "link", "--platform", "up", "--json").json()
+    assert before["auto"] == 0  # 'Eason Chan' means nothing to a ledger that only knows 陈奕迅
+    (tmp_path / "artists.csv").write_text(ARTISTS, encoding="utf-8")
+    imported = songclear(capsys, *db, "import", "table", tmp_path / "artists.csv", "--json")
+    assert imported.code == 0 and imported.json()["imports"][0]["kind"] == "artists", imported.out
+    after = songclear(capsys, *db, "link", "--platform", "up", "--json").json()
+    assert after["auto"] == 2, after
+    assert after["artists"]["table"] == 1 and after["artists"]["in_table"] >= 1
+    links = songclear(capsys, *db, "links", "list", "--platform", "up", "--json").json()["links"]
+    assert {x["recording"] for x in links} == {"HKA011600001"}

@@ -115,6 +115,7 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
         "log show": songclear(capsys, *db, "log", "show", "--json"),
         "log verify": songclear(capsys, *db, "log", "verify", "--json"),
         "link": songclear(capsys, *db, "link", "--platform", "netease", "--json"),
+        "links list": songclear(capsys, *db, "links", "list", "--platform", "qq", "--json"),
         "review list": songclear(capsys, *db, "review", "list", "--json"),
         "review show": songclear(capsys, *db, "review", "show", "--track", "qq/qq-010", "--json"),
         "review reject": songclear(

@@ -173,6 +173,8 @@ def test_empty_json_list_needs_a_kind(tmp_path: Path) -> None:
     ("columns", "kind"),
     [
         (["id", "name", "kind"], "parties"),
+        (["id", "name"], "artists"),
+        (["ID", "name", "aliases", "party"], "artists"),
         (["isrc", "title"], "recordings"),
         (["ID", " Title ", "iswc"], "works"),
         (["id", "licensor", "licensee", "rights", "scope", "uses", "start"], "grants"),

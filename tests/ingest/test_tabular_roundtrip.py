@@ -10,7 +10,16 @@ from tempfile import TemporaryDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from songclear.domain.catalogue import BEGINNING, Availability, LibraryTrack, Party, Recording, Version, Work
+from songclear.domain.catalogue import (
+    BEGINNING,
+    Artist,
+    Availability,
+    LibraryTrack,
+    Party,
+    Recording,
+    Version,
+    Work,
+)
 from songclear.domain.grants import Grant, Term, Termination, TerminationCause
 from songclear.domain.identifiers import iswc_check_digit
 from songclear.domain.notices import Notice
@@ -110,6 +119,7 @@ FACTS = {
     "parties": st.builds(
         Party, id=ident, name=word, kind=st.sampled_from(list(PartyKind)), aliases=items, recorded_at=known
     ),
+    "artists": st.builds(Artist, id=ident, name=word, aliases=items, party=optional, recorded_at=known),
     "recordings": st.builds(
         Recording,
         isrc=isrc,
@@ -146,6 +156,7 @@ FACTS = {
     ),
 }
 KEYS = {
+    "artists": lambda f: f.id,
     "parties": lambda f: f.id,
     "recordings": lambda f: f.isrc,
     "works": lambda f: f.id,

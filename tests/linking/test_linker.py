@@ -115,15 +115,31 @@ def test_same_artists_similar_titles_are_not_auto_linked(linker: Linker) -> None
     assert (exact.outcome, exact.isrc) == (AUTO, SUNNY)
 
 
-def test_pinyin_title_finds_the_recording_but_a_person_decides(linker: Linker) -> None:
+def test_pinyin_title_links_when_the_artist_and_the_length_confirm_it(linker: Linker) -> None:
+    # Issue 12: a pinyin title with an agreeing artist and duration is the recording; evidence by sound alone
+    # (no length, or an artist that also agrees only by sound) still goes to a person.
     p = link(linker, "Gao Bai Qi Qiu", "Jay Chou", 215)
-    assert (p.outcome, p.isrc) == (REVIEW, STUDIO)
-    assert "pinyin" in p.explanation
+    assert (p.outcome, p.isrc) == (AUTO, STUDIO), p.explanation
+    assert p.score.field("title").agreement == "phonetic"
+    unconfirmed = link(linker, "Gao Bai Qi Qiu", "Jay Chou")
+    assert (unconfirmed.outcome, unconfirmed.isrc) == (REVIEW, STUDIO)
+    assert any("sound" in r for r in unconfirmed.reasons)
+    both = link(linker, "Di Yi Tian", "Lin Yi", 230)  # title and artist both only by pinyin
+    assert (both.outcome, both.isrc) == (REVIEW, DAY_ONE)
 
 
-def test_artist_known_only_by_pinyin_goes_to_review(linker: Linker) -> None:
-    p = link(linker, "第一天", "Lin Yi", 230)  # no alias says Lin Yi is 林一
-    assert (p.outcome, p.isrc) == (REVIEW, DAY_ONE)
+@pytest.mark.parametrize("artist", ["Lin Yi", "LIN YI", "linyi", "Yi Lin"])
+def test_artist_written_in_pinyin_links_when_title_and_length_agree(linker: Linker, artist: str) -> None:
+    p = link(linker, "第一天", artist, 230)  # no alias says Lin Yi is 林一: its pinyin does, either way round
+    assert (p.outcome, p.isrc) == (AUTO, DAY_ONE), p.explanation
+    assert p.score.field("artist").agreement == "phonetic"
+
+
+def test_artist_in_pinyin_without_a_length_or_by_initials_goes_to_review(linker: Linker) -> None:
+    assert (link(linker, "第一天", "Lin Yi").outcome, link(linker, "第一天", "LY", 230).outcome) == (
+        REVIEW,
+        REVIEW,
+    )
 
 
 def test_unknown_annotation_blocks_auto(linker: Linker) -> None:

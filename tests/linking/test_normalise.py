@@ -143,7 +143,10 @@ def test_parse_title_keeps_unknown_annotations_and_drops_benign_ones() -> None:
 
 def test_parse_title_reads_featuring_and_original_artist() -> None:
     assert parse_title("晴天 (feat. 费玉清)").featuring == ("费玉清",)
-    cover = parse_title("晴天 (原唱: 周杰伦)")
+    # '原唱: X' names the original singer; whether the track is a cover depends on who sings it (the linker).
+    named = parse_title("晴天 (原唱: 周杰伦)")
+    assert (named.version, named.original_artists) == (Version.STUDIO, ("周杰伦",))
+    cover = parse_title("晴天 (翻自 周杰伦)")
     assert (cover.version, cover.original_artists) == (Version.COVER, ("周杰伦",))
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Version, Work
+from songclear.domain.catalogue import Artist, Availability, LibraryTrack, Party, Recording, Version, Work
 from songclear.domain.grants import Grant, Term, Termination, TerminationCause
 from songclear.domain.notices import Notice
 from songclear.domain.releases import ReleaseDeals
@@ -57,7 +57,9 @@ DEALS = ReleaseDeals(
     message_created=datetime(2015, 6, 30, 12, tzinfo=SHANGHAI), grant_ids=("G1", "G2"), isrcs=("CNA011500001",),
     state="taken-down",
 )  # fmt: skip
-FACTS = [LABEL, PUBLISHER, WORK, RECORDING, ROOT, SUB, NOTICE, TRACK, BARE_TRACK, DEALS]
+SINGER = Artist(id="A-1", name="歌手", aliases=("Singer", "Ge Shou"), party="L1")
+BAND = Artist(id="A-2", name="Band")
+FACTS = [LABEL, PUBLISHER, SINGER, BAND, WORK, RECORDING, ROOT, SUB, NOTICE, TRACK, BARE_TRACK, DEALS]
 
 
 def at(fact, when: datetime = T1):
@@ -81,6 +83,7 @@ def test_every_fact_kind_round_trips_exactly(recorded: Database):
         assert ledger.grants == {"G1": at(ROOT), "S3": at(SUB)}
         assert ledger.notices == {"NCAC-2015": at(NOTICE)}
         assert repo.get_track("A", "t-001") == at(TRACK)
+        assert repo.list_artists() == [at(SINGER), at(BAND)]
         assert repo.get_track("B", "x 9") == at(BARE_TRACK)
         assert repo.get_release_deals("L1|A|ICPN1") == at(DEALS)
         assert repo.get_release_deals("nope") is None

@@ -50,7 +50,7 @@ def _sha256(path: Path) -> str:
 def import_table(
     db, path: Path, *, kind: str | None, recorded_at: datetime, actor: str = "songclear"
 ) -> ImportOutcome:
-    """A CSV or JSON file of parties, recordings, works, grants, notices or library tracks."""
+    """A CSV or JSON file of parties, artists, recordings, works, grants, notices or library tracks."""
     from songclear.ingest.tabular import read_facts
     from songclear.store.repository import LedgerRepository
 

@@ -17,6 +17,7 @@ class LinkReport:
     outcomes: Counter = field(default_factory=Counter)
     changed: int = 0
     review: list[dict] = field(default_factory=list)
+    artists: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -26,12 +27,14 @@ class LinkReport:
             "review": self.outcomes.get("review", 0),
             "none": self.outcomes.get("none", 0),
             "changed": self.changed,
+            "artists": self.artists,
             "review_queue": self.review,
         }
 
 
 def _details(p) -> dict:
     return {
+        "reasons": list(p.reasons),
         "conflicts": list(p.conflicts),
         "flags": list(p.flags),
         "alternatives": [[isrc, round(score, 4)] for isrc, score in p.alternatives],
@@ -39,10 +42,24 @@ def _details(p) -> dict:
     }
 
 
+def recording_artists(recordings, aliases, table_size: int) -> dict:
+    """How the recordings' artist credits (from tables or DDEX messages) resolve against the artist table: the
+    distinct names credited, how many name an artist of the table, and up to 20 that name none."""
+    from songclear.linking.credits import credits
+
+    names = {c.shown: c for r in recordings for c in credits(r.artists, aliases)}
+    unmatched = sorted(n for n, c in names.items() if not any(aliases.artist_id(s) for s in c.spellings))
+    return {
+        "table": table_size,
+        "credited_names": len(names),
+        "in_table": len(names) - len(unmatched),
+        "not_in_table": unmatched[:20] if table_size else [],
+    }
+
+
 def link_platform(db, platform: str, *, now: datetime, actor: str = "machine:link") -> LinkReport:
     """Link every library track of ``platform``; audio matches win over metadata, rejected pairs stay rejected."""
     from songclear.domain.identity import resolve_identity
-    from songclear.errors import NotFound
     from songclear.linking.aliases import ArtistAliases
     from songclear.linking.linker import LinkTrack, link_tracks
     from songclear.store.links import LinkRepository
@@ -52,9 +69,9 @@ def link_platform(db, platform: str, *, now: datetime, actor: str = "machine:lin
     report = LinkReport(platform)
     with db.session() as session:
         repo = LedgerRepository(session)
-        if platform not in repo.platforms():
-            raise NotFound(f"platform {platform!r} has no library tracks")
+        _require(repo, platform)
         ledger = repo.load_ledger()
+        artists = repo.list_artists()
         tracks = list(repo.iter_tracks(platform))
         found = AudioMatchRepository(session).matches_by_track(platform)
         links = LinkRepository(session)
@@ -65,8 +82,9 @@ def link_platform(db, platform: str, *, now: datetime, actor: str = "machine:lin
         if ident is not None and ident.source == "audio":
             audio[t.key] = ident.isrc
     aliases = ArtistAliases.from_ledger(
-        parties=ledger.parties.values(), recordings=ledger.recordings.values()
+        parties=ledger.parties.values(), recordings=ledger.recordings.values(), artists=artists
     )
+    report.artists = recording_artists(ledger.recordings.values(), aliases, len(artists))
     proposals = link_tracks(
         (LinkTrack.from_library(t, t.duration_s) for t in tracks),
         ledger.recordings.values(),
@@ -90,12 +108,13 @@ def link_platform(db, platform: str, *, now: datetime, actor: str = "machine:lin
                     "recording": p.isrc,
                     "work": p.work_id,
                     "explanation": p.explanation.splitlines()[0],
+                    "reasons": list(p.reasons),
                 }
             )
     report.tracks = len(rows)
     with db.session() as session:
         report.changed = LinkRepository(session).record(platform, rows, recorded_at=now)
-        summary = {k: v for k, v in report.as_dict().items() if k != "review_queue"}
+        summary = {k: v for k, v in report.as_dict().items() if k not in ("review_queue", "artists")}
         log_event(session, at=now, actor=actor, action="link", subject=platform, payload=summary)
     return report
 
@@ -111,3 +130,52 @@ def decide_review(db, platform: str, track_id: str, decision: str, *, actor: str
             payload={"candidate": verdict.candidate, "decision": decision, "note": note},
         )  # fmt: skip
     return verdict
+
+
+LINK_STATUSES = ("auto", "review", "none")
+LINK_COLUMNS = ("track", "title", "artist", "outcome", "recording", "work", "source", "score", "reasons")
+
+
+def list_links(db, platform: str, status: str | None = None) -> list[dict]:
+    """Every library track of ``platform`` with its current link proposal: outcome, recording, work, source,
+    score and the reasons it is not automatic (``outcome`` null: never linked). ``status``: only that outcome."""
+    from songclear.errors import InputError
+    from songclear.store.links import LinkRepository
+    from songclear.store.repository import LedgerRepository
+
+    if status is not None and status not in LINK_STATUSES:
+        raise InputError(f"--status is one of {', '.join(LINK_STATUSES)}, not {status!r}")
+    with db.session() as session:
+        repo = LedgerRepository(session)
+        _require(repo, platform)
+        current = LinkRepository(session).current(platform)
+        rows = []
+        for t in repo.iter_tracks(platform):
+            stored = current.get((platform, t.track_id))
+            if stored is None:
+                if status is None:
+                    rows.append(dict.fromkeys(LINK_COLUMNS) | {"track": t.key, "title": t.title, "artist": t.artist,
+                                "reasons": [f"not linked yet: run 'songclear link --platform {platform}'"]})  # fmt: skip
+                continue
+            if status is not None and stored.link.outcome != status:
+                continue
+            d = stored.as_dict()
+            rows.append({"track": t.key, "title": t.title, "artist": t.artist, "outcome": d["outcome"],
+                         "recording": d["recording"], "work": d["work"], "source": d["source"],
+                         "score": d["score"], "reasons": d["reasons"]})  # fmt: skip
+    return rows
+
+
+def require_platform(db, platform: str) -> None:
+    """NotFound (exit 3) for a platform with no library tracks, as ``songclear link`` says."""
+    from songclear.store.repository import LedgerRepository
+
+    with db.session() as session:
+        _require(LedgerRepository(session), platform)
+
+
+def _require(repo, platform: str) -> None:
+    from songclear.errors import NotFound
+
+    if platform not in repo.platforms():
+        raise NotFound(f"platform {platform!r} has no library tracks")

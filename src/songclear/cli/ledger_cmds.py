@@ -112,7 +112,9 @@ def import_table_cmd(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="CSV or JSON files."),
     kind: str = typer.Option(
-        None, "--kind", help="parties|recordings|works|grants|notices|library (default: from the header)."
+        None,
+        "--kind",
+        help="parties|artists|recordings|works|grants|notices|library (default: from the header).",
     ),
     recorded_at: str = RECORDED_AT,
     reaudit_at: str = REAUDIT_AT,

@@ -8,6 +8,7 @@ from songclear.cli.output import console, emit_json
 from songclear.errors import InputError
 
 review_app = typer.Typer(help="The review queue of uncertain metadata links.", no_args_is_help=True)
+links_app = typer.Typer(help="The current metadata links of a platform's tracks.", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
 TRACK = typer.Option(..., "--track", help="PLATFORM/TRACK_ID")
 BY = typer.Option(..., "--by", help="Who decides (recorded with the time).")
@@ -16,6 +17,7 @@ NOTE = typer.Option("", "--note", help="Why.")
 
 def register(app: typer.Typer) -> None:
     app.command("link")(link_cmd)
+    app.add_typer(links_app, name="links")
     app.add_typer(review_app, name="review")
 
 
@@ -48,6 +50,43 @@ def link_cmd(
         console.print(f"  [yellow]review[/] {item['track']}: {item['explanation']}")
 
 
+@links_app.command("list")
+def links_list(
+    ctx: typer.Context,
+    platform: str = typer.Option(..., "--platform", help="Platform whose tracks to list."),
+    status: str = typer.Option(None, "--status", help="Only this outcome: auto, review or none."),
+    json_: bool = JSON,
+    csv_: bool = typer.Option(False, "--csv", help="Print CSV (one row per track) instead of a table."),
+) -> None:
+    """Every library track of a platform with its current link: outcome, recording, work, score, and the reasons
+    it is not automatic."""
+    from songclear.app.linking import LINK_COLUMNS, list_links
+
+    if json_ and csv_:
+        raise InputError("choose one of --json and --csv")
+    rows = list_links(ctx.obj.database(), platform, status)
+    if json_:
+        emit_json({"platform": platform, "status": status, "links": rows})
+        return
+    if csv_:
+        import csv
+        import sys
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(LINK_COLUMNS)
+        for r in rows:
+            writer.writerow(
+                ["; ".join(r[c]) if c == "reasons" else "" if r[c] is None else r[c] for c in LINK_COLUMNS]
+            )
+        return
+    console.print(f"{len(rows)} tracks of {platform}" + (f" with outcome {status}" if status else ""))
+    for r in rows:
+        target = r["recording"] or r["work"] or "-"
+        score = "" if r["score"] is None else f" ({r['score']:.3f})"
+        why = f": {'; '.join(r['reasons'])}" if r["reasons"] else ""
+        console.print(f"  {r['track']} {r['outcome'] or 'unlinked'} -> {target}{score}{why}", markup=False)
+
+
 @review_app.command("list")
 def review_list(
     ctx: typer.Context,
@@ -57,6 +96,10 @@ def review_list(
     """Links waiting for a person: proposals in review with no decision since."""
     from songclear.store.links import LinkRepository
 
+    if platform is not None:
+        from songclear.app.linking import require_platform
+
+        require_platform(ctx.obj.database(), platform)
     with ctx.obj.database().session() as session:
         pending = LinkRepository(session).review_queue(platform)
     if json_:
@@ -64,7 +107,8 @@ def review_list(
         return
     console.print(f"{len(pending)} links to review")
     for s in pending:
-        console.print(f"  {s.platform}/{s.track_id} -> {s.link.isrc or s.link.work_id}: {s.link.explanation}")
+        why = "; ".join(s.reasons) or s.link.explanation.splitlines()[0]
+        console.print(f"  {s.platform}/{s.track_id} -> {s.link.isrc or s.link.work_id}: {why}", markup=False)
 
 
 @review_app.command("show")
@@ -74,6 +118,8 @@ def review_show(
     json_: bool = JSON,
 ) -> None:
     """A track's link proposal with every field's evidence, its conflicts, alternatives and decisions."""
+    from rich.markup import escape
+
     from songclear.store.links import LinkRepository
 
     platform, track_id = _split(track)
@@ -93,7 +139,9 @@ def review_show(
     console.print(
         f"[bold]{view['track']}[/]: {view['outcome']} -> {view['recording'] or view['work']} ({view['source']})"
     )
-    console.print(f"  {view['explanation']}")
+    console.print(f"  {view['explanation']}", markup=False)
+    for reason in view["reasons"]:
+        console.print(f"  [yellow]needs a person[/] {escape(reason)}")
     for line in view["fields"]:
         console.print(f"    {line}")
     for c in view["conflicts"]:

@@ -1,4 +1,4 @@
-"""The things rights are about: parties, recordings, works, and a platform's library tracks.
+"""The things rights are about: parties, artists, recordings, works, and a platform's library tracks.
 
 All records are immutable. Each carries ``recorded_at``: when the ledger learnt this version of the fact. A later
 version of the same id supersedes it from its own ``recorded_at`` on (see ``ledger.py``: bitemporal snapshots).
@@ -42,6 +42,20 @@ class Party:
     name: str
     kind: PartyKind
     aliases: tuple[str, ...] = ()
+    recorded_at: datetime = BEGINNING
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Artist:
+    """A performer as the ledger knows them: one stable id, a display name and every other spelling (English
+    name, pinyin, traditional form, nickname). Recordings credit artists by name; the linker resolves those names,
+    and a platform's, to this id. ``party``: the party that represents the artist, if any (its name and aliases
+    then spell the artist too)."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    party: str | None = None
     recorded_at: datetime = BEGINNING
 
 

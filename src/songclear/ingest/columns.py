@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from songclear.domain import vocabulary as vocab
-from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Version, Work
+from songclear.domain.catalogue import Artist, Availability, LibraryTrack, Party, Recording, Version, Work
 from songclear.domain.grants import (
     DEFAULT_TZ,
     Grant,
@@ -228,6 +228,13 @@ PARTY_COLUMNS = (
     _many("aliases", text, "Sony Music;SME"),
     RECORDED_AT,
 )
+ARTIST_COLUMNS = (
+    _col("id", "text", text, "A-JAY", required=True),
+    _col("name", "text", text, "周杰伦", required=True),
+    _many("aliases", text, "Jay Chou;周杰倫;Zhou Jielun"),
+    _col("party", "text", text, "L-JVR"),
+    RECORDED_AT,
+)
 RECORDING_COLUMNS = (
     _col("isrc", "ISRC", _as_text(normalise_isrc), "CN-A01-15-00001", required=True),
     _col("title", "text", text, "晴天", required=True),
@@ -405,6 +412,7 @@ KINDS: dict[str, KindSpec] = {
     s.name: s
     for s in (
         KindSpec("parties", PARTY_COLUMNS, _plain(Party), lambda p: p.id, "id"),
+        KindSpec("artists", ARTIST_COLUMNS, _plain(Artist), lambda a: a.id, "id"),
         KindSpec("recordings", RECORDING_COLUMNS, _plain(Recording), lambda r: r.isrc, "isrc"),
         KindSpec("works", WORK_COLUMNS, _plain(Work), lambda w: w.id, "id"),
         KindSpec("grants", GRANT_COLUMNS, _grant, lambda g: g.id, "id"),

@@ -4,7 +4,8 @@ Three inverted indexes over the recordings, built once: the compact simplified b
 punctuation variants and every version of a title), the toneless pinyin of that title (catches pinyin-only titles;
 built lazily, on the first track that needs it, because pypinyin is the slowest step), and each canonical artist key
 (catches typos: the artist's own titles are compared fuzzily, with RapidFuzz's C batch scorer). A track whose title
-block already holds a recording of its artist skips the fuzzy artist pass, which keeps 1 M x 1 M within minutes.
+block already holds a recording of its artist skips the fuzzy artist pass, which keeps 1 M x 1 M within minutes; a
+Chinese title that found no recording of its artist also looks up its pinyin block (short homophone typos).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rapidfuzz.distance import Indel
 
 from songclear.domain.catalogue import Recording, Version
 from songclear.linking.aliases import ArtistAliases
+from songclear.linking.credits import credits
 from songclear.linking.normalise import has_cjk, parse_title, pinyin_key
 from songclear.linking.score import RecordingView, TrackView, title_key
 
@@ -26,7 +28,7 @@ MAX_ARTIST_BLOCK = 5_000
 
 def recording_view(rec: Recording, aliases: ArtistAliases) -> RecordingView:
     parsed = parse_title(rec.title)
-    names = tuple(n for a in rec.artists for n in aliases.names(a)) + parsed.featuring
+    found = credits(rec.artists, aliases, parsed.featuring)
     # The ledger's version field is authoritative; a 'studio' recording whose title says '(Live)' is live.
     version = rec.version if rec.version is not Version.STUDIO else parsed.version
     tags = parsed.tags | ({version.value} if version is not Version.STUDIO else frozenset())
@@ -37,8 +39,8 @@ def recording_view(rec: Recording, aliases: ArtistAliases) -> RecordingView:
         version=version,
         tags=tags,
         extras=parsed.extras,
-        artist_keys=frozenset(aliases.key(n) for n in names),
-        artist_names=names,
+        credits=found,
+        artist_keys=frozenset(c.key for c in found),
         duration_s=rec.duration_s,
         work_id=rec.work_id,
     )
@@ -86,6 +88,9 @@ class CandidateIndex:
             found.update(self.by_pinyin.get(track.title_key, ()))
         if any(self.views[i].artist_keys & track.artist_keys for i in found):
             return list(found)
+        n = len(track.title_key)
+        # One character changed in a 2- or 3-character title is 0.5 or 0.67 similar: lower the cutoff to reach it.
+        cutoff = min(fuzzy_min, (n - 1) / n - 1e-9) if n >= 2 else fuzzy_min
         for key in track.artist_keys:
             block = self.by_artist.get(key, ())
             if not block or len(block) > MAX_ARTIST_BLOCK:
@@ -95,11 +100,12 @@ class CandidateIndex:
                 track.title_key,
                 titles,
                 scorer=Indel.normalized_similarity,
-                score_cutoff=fuzzy_min,
+                score_cutoff=cutoff,
                 limit=limit,
             ):
                 found.add(block[pos])
-        if not found and has_cjk(track.title_key):
-            # Homophone typos (告白汽球) with an artist the table does not know.
+        if has_cjk(track.title_key) and not any(self.views[i].artist_keys & track.artist_keys for i in found):
+            # Homophone typos the fuzzy pass cannot reach (晴天 / 情天: 0.5 similar), or by an artist the
+            # ledger does not know: the recordings whose title sounds the same.
             found.update(self.by_pinyin.get(pinyin_key(track.title_key), ()))
         return list(found)

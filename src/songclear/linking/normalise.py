@@ -120,7 +120,7 @@ _TAG_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("live", r"\blive\b|live版|现场|現場|演唱会|演唱會|\bconcert\b"),
         ("acoustic", r"acoustic|不插电|不插電|unplugged"),
         ("demo", r"\bdemo\b|小样|小樣"),
-        ("cover", r"\bcover\b|翻唱|翻自|原唱"),  # '原唱: X' (original singer X) marks a cover
+        ("cover", r"\bcover\b|翻唱|翻自"),  # not 原唱: on platforms it marks the original singer's version
         ("radio_edit", r"radio edit|radio version|radio mix|电台版|電台版"),
         ("tv_edit", r"电视剧|電視劇|电影|電影|网剧|網劇|动画|動畫|插曲|主题曲|主題曲|片尾曲|片头曲|片頭曲|"
                     r"\btv size\b|\btv version\b|\btv edit\b|film version|影视版"),
@@ -141,19 +141,56 @@ _VERSION_OF_TAG: tuple[tuple[str, Version], ...] = (
     ("tv_edit", Version.RADIO_EDIT),
     ("remaster", Version.REMASTER),
 )
-# Annotations that say nothing about which recording it is.
-_BENIGN = re.compile(
-    r"^(?:完整版|正式版|原版|官方版|单曲|單曲|单曲版|高音质|高音質|无损|無損|hq|original|original version|"
-    r"album version|studio version|录音室版|錄音室版|studio|explicit|clean|mono|stereo|\d{4})$"
+# Annotations that say nothing about which recording it is: quality and format, source and release labels, the
+# original singer's version (原唱), a year. Matched word by word on the simplified, folded annotation, so '高品质
+# 320k', '無損 FLAC' and '官方正式版' are benign; any other word keeps the annotation (docs/linking.md).
+_BENIGN_WORD = re.compile(
+    r"^(?:(?:超|高|标准|极|超高)?(?:品质|音质)|无损(?:音质|音乐)?|高清|超清|标清|hq|sq|hr|hi|res|hires|flac|ape|wav|"
+    r"mp3|aac|m4a|dsd|alac|\d{2,4}k(?:bps)?|\d{2,3}khz|\d{2}bit|bit|完整|正式|官方(?:正式)?|official|audio|原版|单曲|"
+    r"首发|独家(?:首发)?|新歌|原唱|original|album|studio|录音室|version|explicit|clean|mono|stereo|"
+    r"qq(?:音乐)?|音乐|网易云(?:音乐)?|酷狗(?:音乐)?|酷我(?:音乐)?|咪咕(?:音乐)?|\d{4})(?:版|版本)?$"
 )  # fmt: skip
-_BRACKETED = re.compile(r"[(\[【〔{]([^()\[\]【】〔〕{}]*)[)\]】〕}]")
-_DASH_SUFFIX = re.compile(r"\s+[-–—~]\s+([^-–—~]+)$")
-_ORIGINAL = re.compile(r"^(?:原唱|翻自|cover of|originally by)\s*[:：]?\s*(.+)$", re.IGNORECASE)
+_SOURCE = re.compile(r"^(?:来源|来自|出自|source|from)\s*[:：]?\s*\S")  # '来源：网易云音乐'
+
+
+def is_benign(annotation: str) -> bool:
+    """Whether an annotation says nothing about which recording it is ('高品质', '无损 FLAC', '(官方版)')."""
+    folded = unicodedata.normalize("NFKC", annotation).casefold().strip()
+    if _SOURCE.match(folded):
+        return True
+    words = simplified_key(annotation).split()
+    return bool(words) and all(_BENIGN_WORD.match(w) or all(map(_BENIGN_WORD.match, _runs(w))) for w in words)
+
+
+_SCRIPT_RUN = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
+
+
+def _runs(word: str) -> list[str]:
+    """'sq无损' -> ['sq', '无损']: a word that mixes Latin letters and Chinese, one run per script."""
+    return _SCRIPT_RUN.findall(word)
+
+
+_BRACKETED = re.compile(r"[(\[【〔{〖「『]([^()\[\]【】〔〕{}〖〗「」『』]*)[)\]】〕}〗」』]")
+_WHOLE_TITLE = re.compile(r"^《([^《》]+)》$")  # '《晴天》': the title in title marks
+_DASH_SUFFIX = re.compile(r"\s+[-–—~]\s+([^-–—~]+)$|(?<=\S)[-_]([^-–—~_\s][^-–—~_]*)$")
+# '原唱: X' names the original singer: a cover when X is not the track's artist (the linker decides), the
+# original itself when X is. '翻自 X', 'cover of X', 'cover: X' name whom a cover covers.
+_ORIGINAL = re.compile(r"^(?:原唱|原唱者|演唱)\s*[:：]\s*(.+)$|^原唱\s+(.+)$", re.IGNORECASE)
+_COVER_OF = re.compile(
+    r"^(?:翻自|翻唱自|cover of|cover\s*[:：]|originally by)\s*[:：]?\s*(.+)$", re.IGNORECASE
+)
 _FEAT = re.compile(r"^(?:feat\.?|ft\.?|featuring|with)\s+(.+)$", re.IGNORECASE)
-# Bare Chinese markers glued to the end of a title: '告白气球伴奏', '告白气球 DJ版', '告白气球现场版'.
+# Bare markers at the end of a title. Glued to a Chinese title or after a space: '告白气球伴奏', '告白气球 DJ版',
+# '告白气球翻唱'. Only after a space, and only after a Chinese title: '告白气球 live', '告白气球 cover', '告白气球 现场'
+# ('案发现场' and 'Long Live' are titles).
 _BARE_SUFFIX = re.compile(
     r"(?:\s*|(?<=[\u3400-\u9fff]))(伴奏版?|纯音乐版?|純音樂版?|现场版|現場版|live版|dj版|串烧版?|串燒版?|铃声版?|鈴聲版?|"
-    r"片段|翻唱版|remix版?)$",
+    r"片段|翻唱版?|remix版?|原唱版)$",
+    re.IGNORECASE,
+)  # fmt: skip
+_SPACED_SUFFIX = re.compile(
+    r"(?<=[\u3400-\u9fff])\s+((?:live|cover|remix|dj|inst|instrumental|karaoke|acoustic|demo)"
+    r"(?:\s+(?:version|ver\.?|edit|mix))?|现场|現場|原唱)$",
     re.IGNORECASE,
 )  # fmt: skip
 
@@ -169,7 +206,7 @@ class ParsedTitle:
     tags: frozenset[str] = frozenset()
     extras: tuple[str, ...] = ()
     featuring: tuple[str, ...] = ()
-    original_artists: tuple[str, ...] = ()  # '(原唱: 周杰伦)': whom a cover covers
+    original_artists: tuple[str, ...] = ()  # '(原唱: 周杰伦)', '(翻自 周杰伦)': the original singer
 
 
 def tags_of(annotation: str) -> frozenset[str]:
@@ -189,6 +226,8 @@ def version_of(tags: frozenset[str]) -> Version:
 def parse_title(title: str) -> ParsedTitle:
     """'告白气球 (Live版)' -> ParsedTitle('告白气球', LIVE, {'live'}); '晴天 - Remastered 2011' -> REMASTER."""
     text = unicodedata.normalize("NFKC", title).strip()
+    if whole := _WHOLE_TITLE.match(text):
+        text = whole.group(1).strip()
     annotations: list[str] = []
     while True:  # bracketed parts, innermost first, anywhere in the title
         m = _BRACKETED.search(text)
@@ -196,10 +235,12 @@ def parse_title(title: str) -> ParsedTitle:
             break
         annotations.append(m.group(1).strip())
         text = (text[: m.start()] + " " + text[m.end() :]).strip()
-    while (m := _DASH_SUFFIX.search(text)) and tags_of(m.group(1)) | _benign_or_feat(m.group(1)):
-        annotations.append(m.group(1).strip())
+    while (m := _DASH_SUFFIX.search(text)) and tags_of(note := m.group(1) or m.group(2)) | _benign_or_feat(
+        note
+    ):
+        annotations.append(note.strip())  # '晴天 - Live', '晴天-Live', '晴天_伴奏'; never 'Song - Part 2'
         text = text[: m.start()].strip()
-    while (m := _BARE_SUFFIX.search(text)) and m.start() > 0:
+    while (m := _BARE_SUFFIX.search(text) or _SPACED_SUFFIX.search(text)) and m.start() > 0:
         annotations.append(m.group(1))
         text = text[: m.start()].strip()
     tags: set[str] = set()
@@ -210,7 +251,10 @@ def parse_title(title: str) -> ParsedTitle:
         if not note:
             continue
         if original := _ORIGINAL.match(note):
-            originals.extend(split_artists(original.group(1)))
+            originals.extend(split_artists(original.group(1) or original.group(2)))
+            continue
+        if cover_of := _COVER_OF.match(note):
+            originals.extend(split_artists(cover_of.group(1)))
             tags.add("cover")
             continue
         if feat := _FEAT.match(note):
@@ -219,7 +263,7 @@ def parse_title(title: str) -> ParsedTitle:
         found = tags_of(note)
         if found:
             tags |= found
-        elif not _BENIGN.match(fold_text(note)):
+        elif not is_benign(note):
             extras.append(fold_text(note))
     base = _SPACES.sub(" ", text).strip(" -–—~·") or _SPACES.sub(" ", title).strip()
     frozen = frozenset(tags)
@@ -230,5 +274,4 @@ def parse_title(title: str) -> ParsedTitle:
 
 def _benign_or_feat(note: str) -> frozenset[str]:
     """A ' - ' suffix is an annotation only when it reads as one (else 'A - B' is part of the title)."""
-    folded = fold_text(note)
-    return frozenset({"_"}) if _BENIGN.match(folded) or _FEAT.match(note.strip()) else frozenset()
+    return frozenset({"_"}) if is_benign(note) or _FEAT.match(note.strip()) else frozenset()

@@ -2,8 +2,9 @@
 
 Each field gives an agreement level, a similarity in [0, 1] and a weight; the total is the weighted mean over the
 fields known on both sides. Two more outputs keep the score honest where a number cannot: ``vetoes`` say the
-pair is not the same recording at all (another version, another artist), ``blockers`` say a person must look
-before it is linked (the title agrees only in pinyin, an unknown annotation such as '英文版', durations far apart).
+pair is not the same recording at all (another version, an artist the ledger knows as someone else), ``blockers``
+say a person must look before it is linked (a title changed beyond a homophone, an artist the ledger does not know,
+an unknown annotation such as '英文版', durations far apart).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from songclear.domain.catalogue import Version
+from songclear.linking.aliases import ArtistAliases
+from songclear.linking.credits import Credit, compare_credits
 from songclear.linking.normalise import ParsedTitle, compact, fold_text, has_cjk, pinyin_key, simplified_key
+from songclear.linking.phonetic import FULL, pinyin_spelling, typo_kind
 
 WEIGHTS = {"title": 0.45, "artist": 0.35, "duration": 0.15, "version": 0.05}
 # Versions that may be the same master under another label: a person decides, metadata alone does not.
@@ -25,7 +29,7 @@ class FieldEvidence:
     name: str
     track_value: str
     recording_value: str
-    agreement: str  # exact script fuzzy phonetic | agree equivalent partial soft | disagree unknown
+    agreement: str  # see docs/linking.md ('Score'): exact script variant homophone phonetic fuzzy | agree ...
     similarity: float
     weight: float
 
@@ -63,8 +67,8 @@ class TrackView:
     parsed: ParsedTitle
     title_key: str  # compact simplified base title
     raw_artist: str
+    credits: tuple[Credit, ...]
     artist_keys: frozenset[str]
-    artist_names: tuple[str, ...]
     duration_s: float | None
 
 
@@ -78,8 +82,8 @@ class RecordingView:
     version: Version
     tags: frozenset[str]
     extras: tuple[str, ...]
+    credits: tuple[Credit, ...]
     artist_keys: frozenset[str]
-    artist_names: tuple[str, ...]
     duration_s: float | None
     work_id: str | None
 
@@ -89,24 +93,37 @@ def title_key(parsed: ParsedTitle) -> str:
 
 
 def compare_title(track: TrackView, rec: RecordingView) -> tuple[FieldEvidence, tuple[str, ...]]:
+    """exact | script (t2s) | variant / homophone (one character written or sounding alike: a typo) | phonetic
+    (Latin letters that are the title's pinyin) | fuzzy (anything else: a person decides)."""
     t, r = track.title_key, rec.title_key
     w = WEIGHTS["title"]
+
+    def ev(agreement: str, sim: float) -> FieldEvidence:
+        return FieldEvidence("title", track.raw_title, rec.raw_title, agreement, sim, w)
+
     if t == r:
-        same_script = compact(fold_text(track.parsed.base)) == r
-        return FieldEvidence(
-            "title", track.raw_title, rec.raw_title, "exact" if same_script else "script", 1.0, w
-        ), ()
+        return ev("exact" if compact(fold_text(track.parsed.base)) == r else "script", 1.0), ()
     if has_cjk(t) != has_cjk(r):
         # One side in Chinese characters, the other in Latin letters: only pinyin can compare them.
+        latin, chinese = (r, t) if has_cjk(t) else (t, r)
+        spelt = all(map(has_cjk, chinese)) and pinyin_spelling(latin, chinese) == FULL  # heteronyms too
+        if spelt or pinyin_key(latin) == pinyin_key(chinese):
+            return ev("phonetic", 0.9), ()
         sim = Indel.normalized_similarity(pinyin_key(t), pinyin_key(r))
-        blocker = ("title agrees only in pinyin (homophones collide)",)
-        return FieldEvidence("title", track.raw_title, rec.raw_title, "phonetic", 0.9 * sim, w), blocker
-    sim = Indel.normalized_similarity(t, r)
-    blockers: tuple[str, ...] = ()
-    if _numerals(t) != _numerals(r):
-        # '第一天' / '第二天', 'Love Song 2': a different number is a sequel or another song, not a typo.
-        blockers = ("titles differ in a number",)
-    return FieldEvidence("title", track.raw_title, rec.raw_title, "fuzzy", sim, w), blockers
+        return ev("phonetic", 0.9 * sim), ("title agrees only partly in pinyin",)
+    kind = typo_kind(t, r, max_changes=1 if len(r) < 8 else 2) if has_cjk(r) else None
+    if _numerals(t) != _numerals(r) and (kind is None or _numeral_changed(t, r)):
+        # '第一天' / '第二天', 'Love Song 2': a different number is a sequel or another song, not a typo (秋千 /
+        # 秋前 is a typo: 前 is no number).
+        return ev("fuzzy", Indel.normalized_similarity(t, r)), ("titles differ in a number",)
+    if kind:
+        return ev(kind, 0.95), ()
+    blocker = (
+        "titles differ in characters that neither sound nor are written alike"
+        if has_cjk(r)
+        else "titles are spelt differently"
+    )
+    return ev("fuzzy", Indel.normalized_similarity(t, r)), (blocker,)
 
 
 _NUMERALS = frozenset("0123456789零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾")
@@ -116,34 +133,21 @@ def _numerals(key: str) -> str:
     return "".join(c for c in key if c in _NUMERALS)
 
 
+def _numeral_changed(a: str, b: str) -> bool:
+    """Whether a character changed from one number to another (一 / 二), as opposed to a number mistyped as a
+    word that sounds like it (千 / 前)."""
+    return any(x != y and x in _NUMERALS and y in _NUMERALS for x, y in zip(a, b, strict=False))
+
+
 def compare_artists(
-    track: TrackView, rec: RecordingView
+    track: TrackView, rec: RecordingView, aliases: ArtistAliases
 ) -> tuple[FieldEvidence, tuple[str, ...], tuple[str, ...]]:
-    """(evidence, vetoes, blockers). The track may credit fewer artists than the recording, not others."""
-    w = WEIGHTS["artist"]
-    shown_t, shown_r = " / ".join(track.artist_names), " / ".join(rec.artist_names)
-    t, r = track.artist_keys, rec.artist_keys
-    if not t or not r:
-        return FieldEvidence("artist", shown_t, shown_r, "unknown", 0.5, w), (), ("no artist to compare",)
-    if t <= r:
-        return FieldEvidence("artist", shown_t, shown_r, "agree", 1.0, w), (), ()
-    if t & r:
-        extra = ", ".join(sorted(t - r))
-        return (
-            FieldEvidence("artist", shown_t, shown_r, "partial", 0.6, w),
-            (),
-            (f"track credits artists the recording does not: {extra}",),
-        )
-    # Pinyin only bridges scripts ('Zhou Jielun' / 周杰伦); two Chinese names that sound alike are two artists.
-    if any(has_cjk(k) for k in t) != any(has_cjk(k) for k in r) and {pinyin_key(k) for k in t} <= {
-        pinyin_key(k) for k in r
-    }:
-        return (
-            FieldEvidence("artist", shown_t, shown_r, "phonetic", 0.7, w),
-            (),
-            ("artist agrees only in pinyin: no alias in the ledger says they are one artist",),
-        )
-    return FieldEvidence("artist", shown_t, shown_r, "disagree", 0.0, w), ("a different artist",), ()
+    """(evidence, vetoes, blockers): see ``credits.compare_credits``."""
+    shown_t = " / ".join(c.shown for c in track.credits)
+    shown_r = " / ".join(c.shown for c in rec.credits)
+    cmp = compare_credits(track.credits, rec.credits, aliases)
+    evidence = FieldEvidence("artist", shown_t, shown_r, cmp.agreement, cmp.similarity, WEIGHTS["artist"])
+    return evidence, cmp.vetoes, cmp.blockers
 
 
 def compare_version(
@@ -196,10 +200,10 @@ def compare_duration(
 
 
 def score_pair(
-    track: TrackView, rec: RecordingView, *, agree_s: float = 2.0, far_s: float = 15.0
+    track: TrackView, rec: RecordingView, aliases: ArtistAliases, *, agree_s: float = 2.0, far_s: float = 15.0
 ) -> LinkScore:
     title, title_blockers = compare_title(track, rec)
-    artist, artist_vetoes, artist_blockers = compare_artists(track, rec)
+    artist, artist_vetoes, artist_blockers = compare_artists(track, rec, aliases)
     duration, duration_blockers = compare_duration(track, rec, agree_s=agree_s, far_s=far_s)
     version, version_vetoes, version_blockers = compare_version(
         track, rec, same_length=duration.agreement == "agree"

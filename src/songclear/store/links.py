@@ -31,6 +31,17 @@ class StoredLink:
     details: dict
     recorded_at: datetime
 
+    @property
+    def reasons(self) -> list[str]:
+        """Why the proposal is not automatic. Proposals recorded before reasons were stored: read back from the
+        explanation's 'not this recording' / 'needs review' lines."""
+        if "reasons" in self.details:
+            return list(self.details["reasons"])
+        marks = ("  not this recording: ", "  needs review: ")
+        return [
+            line[len(m) :] for line in self.link.explanation.splitlines() for m in marks if line.startswith(m)
+        ]
+
     def as_dict(self) -> dict:
         return {
             "track": f"{self.platform}/{self.track_id}",
@@ -40,6 +51,7 @@ class StoredLink:
             "source": self.link.source,
             "score": None if self.link.score is None else round(self.link.score, 4),
             "explanation": self.link.explanation,
+            "reasons": self.reasons,
             "conflicts": self.details.get("conflicts", []),
             "flags": self.details.get("flags", []),
             "alternatives": self.details.get("alternatives", []),

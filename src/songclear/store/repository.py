@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Work
+from songclear.domain.catalogue import Artist, Availability, LibraryTrack, Party, Recording, Work
 from songclear.domain.grants import Grant
 from songclear.domain.ledger import Ledger
 from songclear.domain.notices import Notice
@@ -344,6 +344,11 @@ class LedgerRepository:
 
     def list_parties(self, known_at: datetime | None = None) -> list[Party]:
         return sorted(self._load(Party, _instant(known_at, "known_at"), Memo()), key=lambda p: p.id)
+
+    def list_artists(self, known_at: datetime | None = None) -> list[Artist]:
+        """The artist table as known at ``known_at`` (None: now). Not part of the ``Ledger``: artists decide
+        no clearance, only which recording a platform's track is (linking)."""
+        return sorted(self._load(Artist, _instant(known_at, "known_at"), Memo()), key=lambda a: a.id)
 
     def get_recording(self, isrc: str, known_at: datetime | None = None) -> Recording:
         found = self._load(

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from songclear.domain.catalogue import Availability, LibraryTrack, Party, Recording, Version, Work
+from songclear.domain.catalogue import Artist, Availability, LibraryTrack, Party, Recording, Version, Work
 from songclear.domain.grants import Grant, Term, Termination, TerminationCause
 from songclear.domain.notices import Notice
 from songclear.domain.releases import ReleaseDeals
@@ -25,7 +25,7 @@ from songclear.domain.territory import Territories
 from songclear.domain.vocabulary import PartyKind, Right
 from songclear.store import tables
 
-Fact = Party | Work | Recording | Grant | Notice | LibraryTrack | ReleaseDeals
+Fact = Party | Artist | Work | Recording | Grant | Notice | LibraryTrack | ReleaseDeals
 
 
 def utc(instant: datetime | None) -> datetime | None:
@@ -144,6 +144,15 @@ def _party(r: Sequence[Any], m: Memo) -> Party:
     return Party(
         id=party_id, name=name, kind=PartyKind(kind), aliases=m.tuple(aliases), recorded_at=recorded_at
     )
+
+
+def _artist_row(a: Artist) -> dict[str, Any]:
+    return {"artist_id": a.id, "name": a.name, "aliases": _list(a.aliases), "party": a.party}
+
+
+def _artist(r: Sequence[Any], m: Memo) -> Artist:
+    artist_id, name, aliases, party, recorded_at = r
+    return Artist(id=artist_id, name=name, aliases=m.tuple(aliases), party=party, recorded_at=recorded_at)
 
 
 def _work_row(w: Work) -> dict[str, Any]:
@@ -270,6 +279,7 @@ CODECS: dict[type, Codec] = {
     c.type: c
     for c in (
         Codec.of("party", Party, tables.parties, ("party_id",), lambda x: (x.id,), _party_row, _party),
+        Codec.of("artist", Artist, tables.artists, ("artist_id",), lambda x: (x.id,), _artist_row, _artist),
         Codec.of("work", Work, tables.works, ("work_id",), lambda x: (x.id,), _work_row, _work),
         Codec.of("recording", Recording, tables.recordings, ("isrc",), lambda x: (x.isrc,), _recording_row, _recording),
         Codec.of("grant", Grant, tables.grants, ("grant_id",), lambda x: (x.id,), _grant_row, _grant),

@@ -35,6 +35,7 @@ from songclear.store.tables.identification import (
 )
 from songclear.store.tables.ledger import (
     FACT_TABLES,
+    artists,
     grants,
     imports,
     library_tracks,
@@ -49,6 +50,7 @@ from songclear.store.tables.service import api_tokens, service_jobs, users
 
 __all__ = [
     "api_tokens",
+    "artists",
     "audio_matches",
     "audit_log",
     "claim_steps",

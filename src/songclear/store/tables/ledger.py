@@ -1,5 +1,5 @@
-"""The ledger's facts: one append-only, versioned table per kind of fact (parties, works, recordings, grants,
-notices, library tracks, DDEX release deals), and the imports they came from.
+"""The ledger's facts: one append-only, versioned table per kind of fact (parties, artists, works, recordings,
+grants, notices, library tracks, DDEX release deals), and the imports they came from.
 """
 
 from __future__ import annotations
@@ -56,6 +56,15 @@ parties = _versioned(
     Column("name", Text, nullable=False),
     Column("kind", String(32), nullable=False),
     Column("aliases", Text, nullable=False),  # JSON list, ordered
+)
+
+artists = _versioned(
+    "artists",
+    ("artist_id",),
+    Column("artist_id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("aliases", Text, nullable=False),  # JSON list, ordered
+    Column("party", Text, nullable=True),  # migration 0010
 )
 
 works = _versioned(
@@ -150,4 +159,6 @@ release_deals = _versioned(
     Column("state", String(32), nullable=False),
 )
 
-FACT_TABLES: tuple[Table, ...] = (parties, works, recordings, grants, notices, library_tracks, release_deals)
+FACT_TABLES: tuple[Table, ...] = (
+    parties, artists, works, recordings, grants, notices, library_tracks, release_deals,
+)  # fmt: skip

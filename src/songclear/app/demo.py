@@ -95,7 +95,7 @@ class DemoRun:
 
 def play_demo(
     db,
-    out: Path,
+    out: Path | None = None,
     *,
     audio: bool = False,
     enforce: bool = False,
@@ -111,13 +111,17 @@ def play_demo(
     if run.imports[0].already_imported:
         run.imports += load_demo(db, after=AUDIO_LIBRARY_AT)
         return run
+    if (audio or enforce) and out is None:
+        raise ValueError("the audio and enforcement chapters write files: give an output folder")
     if audio:
-        assert index_path is not None, "the audio chapter needs a fingerprint index folder"
+        assert out is not None and index_path is not None, (
+            "the audio chapter needs a fingerprint index folder"
+        )
         run.audio = load_demo_audio(db, out, index_path, workers=workers)
     run.imports += load_demo(db, after=AUDIO_LIBRARY_AT, before=LINKED_AT)
     run.linking = link_demo(db)
     run.imports += load_demo(db, after=LINKED_AT, before=CLAIM_AT)
-    story = play_claim(db, out) if enforce else None
+    story = play_claim(db, out) if enforce and out is not None else None
     run.imports += load_demo(db, after=CLAIM_AT, before=TAKEDOWNS_AT)
     if story is not None:
         run.enforcement = play_takedowns(db, story) if story["played"] else story

@@ -71,6 +71,8 @@ def _postgresql_write_lock(engine: Engine) -> None:
         if conn.get_execution_options().get(WRITE):
             # Writers queue here until the holder commits: the audit log's next entry, and the ledger's newest
             # time that an import checks its recorded_at against, are read by one writer at a time.
+            # Like SQLite's busy timeout: a writer that waits longer fails (StorageError) rather than hanging.
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{SQLITE_BUSY_TIMEOUT_MS}ms'")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
 
@@ -122,7 +124,9 @@ class Database:
         """One transaction: committed when the block ends normally, rolled back on any exception.
 
         ``write=True`` for a transaction that reads and then writes (an import, a takedown, a log entry): it takes
-        the write lock at its start and so queues behind other writers instead of failing (module doc)."""
+        the write lock at its start and so queues behind other writers instead of failing (module doc). Never
+        open a write session inside another one in the same thread: the inner one waits for the outer one's lock
+        until the busy timeout and fails."""
         try:
             with Session(self._writer if write else self.engine, expire_on_commit=False) as s, s.begin():
                 yield s

@@ -146,7 +146,13 @@ def test_a_per_row_recorded_at_is_refused(tmp_path: Path, name: str, text: str) 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ImportError_) as info:
         read_facts(path)
-    assert info.value.location.endswith("column recorded_at") and "--recorded-at" in info.value.detail
+    assert info.value.location == "line 2, column recorded_at" and "--recorded-at" in info.value.detail
+
+
+def test_an_empty_recorded_at_column_as_older_exports_wrote_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("id,title,recorded_at\nW1,A,\n", encoding="utf-8")
+    assert read_facts(path).kind == "works"  # detected without the column
 
 
 # -- JSON errors name the line of the row object ---------------------------------------------------------------------

@@ -39,7 +39,7 @@ from songclear.ingest.rowstream import (
 MAX_WARNINGS = 100  # warnings kept by a streamed import (all are counted); read_facts keeps every one
 NO_RECORDED_AT = (
     "per-row recorded_at is not imported: a file is one transaction, recorded at one time "
-    "(songclear import table --recorded-at, default now); remove the column"
+    "(songclear import table --recorded-at, default now); leave the column empty or remove it"
 )
 
 
@@ -238,8 +238,9 @@ def _choose_kind(
             raise err(source, 1, None, f"unknown kind {given!r}: expected one of {', '.join(KINDS)}")
     if kind and declared and kind != declared:
         raise err(source, 1, None, f"the file declares kind {declared!r} but {kind!r} was asked for")
-    if "recorded_at" in columns:
-        raise err(source, 1, "recorded_at", NO_RECORDED_AT)
+    # An empty recorded_at column, as write_facts wrote until issue 10, is tolerated; a value in it is refused at
+    # its row (_row_builder).
+    columns = [c for c in columns if c != "recorded_at"]
     name = kind or declared or detect_kind(columns)
     if name is None:
         what = "ambiguous" if _fits_any(columns) else "unknown"
@@ -284,6 +285,8 @@ def _row_builder(
         for name, raw in cells.items():
             col = columns.get(name)
             if col is None:
+                if name == "recorded_at" and _blank(raw):
+                    continue
                 message = NO_RECORDED_AT if name == "recorded_at" else f"unknown column for {spec.name}"
                 raise err(source, line, name, message)
             if _blank(raw):  # absent: the column's default applies

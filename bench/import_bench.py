@@ -70,7 +70,9 @@ def _fresh_sqlite(rows: int, fmt: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Time a library import and its peak RSS (see the module doc).")
-    ap.add_argument("--rows", type=int, action="append", help="rows per file (repeatable; default 100k and 1M)")
+    ap.add_argument(
+        "--rows", type=int, action="append", help="rows per file (repeatable; default 100k and 1M)"
+    )
     ap.add_argument("--format", choices=("csv", "json"), default="csv")
     ap.add_argument("--url", help="an empty PostgreSQL database (default: a fresh SQLite file per run)")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)

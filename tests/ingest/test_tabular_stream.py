@@ -121,3 +121,17 @@ def test_bytes_that_are_not_utf8_late_in_a_big_file_name_their_line(tmp_path):
     with pytest.raises(ImportError_) as info:
         read_facts(path)
     assert info.value.location == "line 30002" and "not UTF-8" in info.value.detail
+
+
+def test_a_syntax_error_early_in_a_big_json_file_does_not_read_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(rowstream, "CHUNK_CHARS", 1_000)
+    monkeypatch.setattr(rowstream, "MAX_VALUE_CHARS", 4_000)
+    rows = [json.dumps({"id": f"W{i}", "title": f"Work {i}"}) for i in range(20_000)]
+    rows[10] = '{"id": "W10", "title": }'
+    path = tmp_path / "works.json"
+    path.write_text("[\n" + ",\n".join(rows) + "\n]\n", encoding="utf-8")
+    with open_table(path, "works") as table, pytest.raises(ImportError_) as info:
+        for _ in table:
+            pass
+    assert info.value.location == "line 12"
+    assert not table._json._eof  # the error was reported from the window, not after reading 600 kB more

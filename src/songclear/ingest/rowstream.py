@@ -22,6 +22,9 @@ from songclear.errors import ImportError_
 
 FORMAT_VERSION = 1  # of the JSON envelope {"kind", "version", "rows"}
 CHUNK_CHARS = 1 << 20  # text read per step of the JSON window
+# The longest JSON row (or envelope value) read before a decoding error is taken as the file's: a value that does
+# not parse is first given more text, in case it goes on past the window, but never more than this.
+MAX_VALUE_CHARS = 64 << 20
 _READ_BYTES = 1 << 20
 
 Cells = dict[str, Any]  # column name -> raw cell (CSV text or a JSON value)
@@ -220,7 +223,7 @@ class JsonRows:
             try:
                 value, end = self._dec.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
-                if self._fill():
+                if len(self._buf) - self._pos < MAX_VALUE_CHARS and self._fill():
                     continue  # the value may go on past the window
                 raise self._error(exc.pos, exc.msg) from None
             if end == len(self._buf) and self._fill():

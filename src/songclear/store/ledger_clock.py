@@ -47,6 +47,8 @@ def stamp(session: Session, requested: datetime | None, *, now: datetime, source
     against the rule of the module doc. A requested time within ``CLOCK_SKEW`` of ``now`` that falls before the
     newest entry (another writer's clock a little ahead, a queued job) is stamped at that entry's time instead;
     anything else out of order is refused with ``ImportError_`` naming the file and the rule."""
+    if requested is not None and requested.tzinfo is None:
+        raise ImportError_(f"recorded-at {requested.isoformat()} has no time zone", source=source)
     at = utc(requested if requested is not None else now)
     assert at is not None
     latest = now + CLOCK_SKEW

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from songclear.errors import ImportError_
 from songclear.store.auditlog import log_event
+from songclear.store.database import write_session
 from songclear.store.ledger_clock import stamp
 
 
@@ -53,16 +54,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _write_session(db):
-    """``db.session(write=True)``: the write lock is taken at the start (``Database.session``). A stand-in that
-    takes no ``write`` argument (the API's ``SerialisedWrites``, which serialises its writers itself) gives its
-    own session."""
-    try:
-        return db.session(write=True)
-    except TypeError:  # raised by the call itself, before any transaction begins
-        return db.session()
-
-
 def _sha256(path: Path) -> str:
     try:
         with path.open("rb") as f:
@@ -92,7 +83,7 @@ def import_table(
     sha = _sha256(path)
     with open_table(path, kind) as table:  # the header (or JSON envelope): refused before anything is written
         outcome = ImportOutcome(str(path), table.kind)
-        with _write_session(db) as session:
+        with write_session(db) as session:
             repo = LedgerRepository(session)
             before = repo.find_import(sha, table.kind)
             if before is not None:
@@ -160,7 +151,7 @@ def import_ddex(
         raise ImportError_("file not found", source=str(path))
     msg = parse_message(path)  # hardened parse + business rules, raises before anything is written
     outcome = ImportOutcome(str(path), "ddex")
-    with _write_session(db) as session:
+    with write_session(db) as session:
         repo = LedgerRepository(session)
         sha = _sha256(path)
         if repo.find_import(sha, "ddex") is not None:

@@ -191,6 +191,16 @@ class Database:
         self.close()
 
 
+def write_session(db):
+    """``db.session(write=True)``, the session of a transaction that writes (``Database.session``). A stand-in for
+    the database whose ``session()`` takes no ``write`` argument (the API's ``SerialisedWrites``, which serialises
+    its writers itself) gives its own session."""
+    try:
+        return db.session(write=True)
+    except TypeError:  # raised by the call itself, before any transaction begins
+        return db.session()
+
+
 def _reason(e: SQLAlchemyError) -> str:
     orig = getattr(e, "orig", None)
     text = str(orig if orig is not None else e).strip()

@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio
 import httpx
 
-from songclear.app.demo import link_demo, load_demo
+from songclear.app.demo import play_demo
 from songclear.store import Database
 from songclear.store.tokens import TokenRepository
 
@@ -82,5 +82,4 @@ def make_tokens(db_url: str) -> dict[str, str]:
 
 def demo_world(db_url: str) -> None:
     with Database.open(db_url) as db:
-        load_demo(db)
-        link_demo(db)
+        play_demo(db)  # the ledger and the linking, in date order (issue 10, item 11)

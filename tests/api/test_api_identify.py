@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from apiworld import Client
+from apiworld import NOW, Client
 
 from songclear.api import Limits, create_app
 from songclear.app.demo_audio import encode
@@ -24,9 +22,7 @@ def clips(world, tmp_path_factory):
     song = synth_music(7, 20.0, rate=RATE)
     ref = encode(song, tmp_path / f"{ISRC}.flac")
     with Database.open(world.db_url) as db:
-        add_references(
-            db, world.index_path, [ref], [ISRC], now=lambda: datetime(2015, 7, 12, tzinfo=UTC), workers=1
-        )
+        add_references(db, world.index_path, [ref], [ISRC], now=lambda: NOW, workers=1)
     excerpt = encode(song[5 * RATE : 13 * RATE], tmp_path / "excerpt.mp3")
     return {"excerpt": excerpt.read_bytes(), "noise": b"\x00not audio" * 100}
 
@@ -94,7 +90,7 @@ def test_the_server_keeps_one_open_index_and_reopens_it_when_references_change(w
             world.index_path,
             [ref],
             [other_isrc],
-            now=lambda: datetime(2015, 7, 13, tzinfo=UTC),
+            now=lambda: NOW,
             workers=1,
         )
     clip = encode(song[3 * RATE : 11 * RATE], tmp_path / "other.mp3").read_bytes()

@@ -4,8 +4,6 @@ jobs a stopped server left running are marked interrupted when the next one star
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from apiworld import NOW
 
@@ -133,9 +131,7 @@ def test_a_scan_job_scans_real_audio_and_the_status_counts_it(world, tmp_path):
     song = synth_music(7, 20.0, rate=RATE)
     with Database.open(world.db_url) as db:
         ref = encode(song, tmp_path / f"{ISRC}.flac")
-        add_references(
-            db, world.index_path, [ref], [ISRC], now=lambda: datetime(2015, 7, 12, tzinfo=UTC), workers=1
-        )
+        add_references(db, world.index_path, [ref], [ISRC], now=lambda: NOW, workers=1)
         rows = ["platform,track_id,title,artist,isrc,audio_path"]
         for n in range(3):
             rows.append(

@@ -226,7 +226,9 @@ def test_demo_plays_the_enforcement_chapter_and_writes_regulator_reports(demo, d
     assert e["played"] and e["counter"]["valid"] and e["restore"]["reinstated"] == ["kuwo/kw-003"]
     items = {i["item"]: i for i in e["answer"]["items"]}
     assert items["kuwo/kw-003"]["verdict"] == "infringing"
-    assert {p: len(r["applied"]) for p, r in e["takedowns"].items()} == {"qq": 4, "netease": 6, "kuwo": 4}
+    # On 2015-11-01 the amendment of 2016-01-10 was not known yet: Harbour Lights' qq-005 and qq-006 stay up (issue
+    # 10, item 11: the demo plays its story in date order; before, the takedowns saw a fact from the future).
+    assert {p: len(r["applied"]) for p, r in e["takedowns"].items()} == {"qq": 2, "netease": 6, "kuwo": 4}
     assert {c["track"] for c in e["reinstated"]["candidates"]} >= {"netease/ne-004", "netease/ne-005"}
     reports = [p for p in demo["written"] if "regulator-" in p]
     assert any(p.endswith("regulator-netease-NCAC-2015-07.html") for p in reports)

@@ -18,7 +18,7 @@ def test_an_import_lists_the_decisions_it_changed(db_url, tmp_path, capsys):
         capsys, "--db", db_url, "audit", "--platform", "netease", "--at", "2015-11-25", "--json"
     )
     r = songclear(
-        capsys, "--db", db_url, "import", "table", RENEWAL, "--recorded-at", "2015-11-19T18:00:00+08:00",
+        capsys, "--db", db_url, "import", "table", RENEWAL,  # recorded now: after the demo's last fact (2016)
         "--reaudit-at", "2015-11-25", "--json",
     )  # fmt: skip
     assert r.code == 0, r.err

@@ -42,7 +42,9 @@ def _audio_world(db_url: str, folder) -> None:
         writer.writerow(row | {"audio_path": str(copy)})
     at = datetime(2015, 7, 10, tzinfo=UTC)
     with Database.open(db_url) as db:
-        load_demo(db)
+        load_demo(
+            db, before=at
+        )  # the story up to the audio, which comes next (the ledger's clock moves forward)
         import_table(db, library, kind="library", recorded_at=at)
         add_references(db, folder / "fp", [reference], [], now=lambda: at, workers=1)
         run_scan(db, platform="qq", index_path=folder / "fp", now=lambda: at, workers=1)

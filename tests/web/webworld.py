@@ -27,13 +27,10 @@ USERS = {
 
 def build_world(db_url: str, folder: Path) -> None:
     """The demo world as `songclear demo --no-audio` leaves it, and the users."""
-    from songclear.app.demo import link_demo, load_demo
-    from songclear.app.demo_enforcement import play_enforcement
+    from songclear.app.demo import play_demo
 
     with Database.open(db_url) as db:
-        load_demo(db)
-        link_demo(db)
-        play_enforcement(db, folder)
+        play_demo(db, folder, enforce=True)  # in date order, as the demo plays it (issue 10, item 11)
         with db.session() as session:
             repo = UserRepository(session)
             for name, (role, party) in USERS.items():

@@ -12,6 +12,7 @@ from songclear.domain.enforcement.rivals import Withdrawal, case_state, in_confl
 from songclear.errors import InputError, StateConflict
 from songclear.store.auditlog import log_event
 from songclear.store.claims import ClaimRepository, answer_to_dict, claim_to_dict
+from songclear.store.database import write_session
 
 WITHDRAWN = "withdrawn"  # the claim step
 
@@ -42,7 +43,7 @@ def withdraw(db, claim_id: str, *, reason: str, now: datetime, actor: str) -> di
 
     if not reason.strip():
         raise InputError("a withdrawal needs a reason (--reason)")
-    with db.session() as session:
+    with write_session(db) as session:
         claims = ClaimRepository(session)
         case = claims.case(claim_id)
         refuse_if_withdrawn(claims, claim_id)

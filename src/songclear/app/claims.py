@@ -25,6 +25,7 @@ from songclear.domain.identifiers import normalise_isrc
 from songclear.errors import ImportError_, InputError
 from songclear.store.auditlog import log_event
 from songclear.store.claims import ClaimRepository, answer_to_dict, claim_to_dict, counter_to_dict
+from songclear.store.database import write_session
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CLAIM_FIELDS = frozenset(Claim.__dataclass_fields__) | {"evidence_files"}
@@ -127,7 +128,7 @@ def parse_claim(repo: ClaimRepository, path: Path, now: datetime) -> Claim:
 def add_claim(db, path: Path, *, now: datetime, actor: str) -> tuple[Claim, tuple[str, ...], bool]:
     """Store a claim and its evidence files. An incomplete claim is stored too (not executed): the answer says
     what is missing. Returns the claim, what it lacks, and whether it is new."""
-    with db.session() as session:
+    with write_session(db) as session:
         repo = ClaimRepository(session)
         claim = parse_claim(repo, path, now)
         lacking = missing(claim, rules_for(claim.regime))
@@ -156,7 +157,7 @@ def answer(db, claim_id: str, *, now: datetime, actor: str, apply: bool = False)
     from songclear.app.identities import identity_resolver
     from songclear.store.repository import LedgerRepository
 
-    with db.session() as session:
+    with write_session(db) as session:
         claims = ClaimRepository(session)
         claim, _ = claims.get(claim_id)
         refuse_if_withdrawn(claims, claim_id)
@@ -195,7 +196,7 @@ def answer(db, claim_id: str, *, now: datetime, actor: str, apply: bool = False)
 def counter(db, claim_id: str, path: Path, *, now: datetime, actor: str) -> CounterAnswer:
     """Record a counter-notice; a valid one starts the regime's restore clock, an incomplete one is answered
     with what it lacks."""
-    with db.session() as session:
+    with write_session(db) as session:
         claims = ClaimRepository(session)
         case = claims.case(claim_id)
         d = _read_json(path, COUNTER_FIELDS - {"claim_id"}, ("id", "respondent", "received_at"))
@@ -223,7 +224,7 @@ def report_suit(
 ) -> ClaimCase:
     """The claimant reports a suit (or complaint): where the regime says so, this stops the restore clock."""
     at = reported_at or now
-    with db.session() as session:
+    with write_session(db) as session:
         claims = ClaimRepository(session)
         claims.case(claim_id)  # it exists
         claims.add_step(claim_id, "suit", at=now, actor=actor, payload={"reported_at": at.isoformat()})
@@ -245,7 +246,7 @@ class RestoreReport:
 def restore(db, claim_id: str, *, now: datetime, actor: str) -> RestoreReport:
     """Put the claim's items back, when ``may_restore`` allows it (a valid counter-notice, the window open, no
     suit). Refused otherwise, with the reason; nothing changes."""
-    with db.session() as session:
+    with write_session(db) as session:
         claims = ClaimRepository(session)
         case = claims.case(claim_id)
         ok, why = may_restore(case, now)

@@ -42,12 +42,20 @@ COUNTER = {
 }  # fmt: skip
 
 
+# The chapter's two halves, by when they start: the demo plays each at its place in the story (demo.play_demo).
+CLAIM_AT = at("2015-08-05", 10, 5)
+TAKEDOWNS_AT = at("2015-11-01", 9)
+
+
 def play_enforcement(db, out: Path) -> dict:
     """Run the chapter (once: a second run finds the claim already filed and changes nothing)."""
-    from songclear.app.audit import make_query
+    story = play_claim(db, out)
+    return play_takedowns(db, story) if story["played"] else story
+
+
+def play_claim(db, out: Path) -> dict:
+    """The first half, 2015-08-05 to 2015-08-07: the claim, the takedown, the counter-notice, the restore."""
     from songclear.app.claims import add_claim, answer, counter, restore
-    from songclear.app.enforcement import apply_plan, plan, reinstate
-    from songclear.app.imports import import_table
 
     work = out / "enforcement"
     work.mkdir(parents=True, exist_ok=True)
@@ -56,7 +64,7 @@ def play_enforcement(db, out: Path) -> dict:
     claim_path.write_text(json.dumps(CLAIM, ensure_ascii=False), encoding="utf-8")
     counter_path.write_text(json.dumps(COUNTER, ensure_ascii=False), encoding="utf-8")
 
-    _, missing, new = add_claim(db, claim_path, now=at("2015-08-05", 10, 5), actor=ACTOR)
+    _, missing, new = add_claim(db, claim_path, now=CLAIM_AT, actor=ACTOR)
     story: dict = {"claim": CLAIM["id"], "missing": list(missing), "played": new}
     if not new:
         return story
@@ -70,16 +78,28 @@ def play_enforcement(db, out: Path) -> dict:
     }
     restored = restore(db, CLAIM["id"], now=at("2015-08-07", 12), actor=ACTOR)
     story["restore"] = {"allowed": restored.allowed, "why": restored.why, "reinstated": restored.reinstated}
+    return story
 
-    plans = {}
-    for platform in DEMO_PLATFORMS:
-        p, _ = plan(
+
+def play_takedowns(db, story: dict) -> dict:
+    """The second half, 2015-11-01 to 2015-11-20: the takedowns after the buffer, Silk Road's renewal, NetEase's
+    reinstatement. Adds to ``story`` (from ``play_claim``)."""
+    from songclear.app.audit import make_query
+    from songclear.app.enforcement import apply_plan, plan, reinstate
+    from songclear.app.imports import import_table
+
+    planned = {
+        platform: plan(
             db, platform=platform, day=TAKEDOWN_DAY, query=make_query(TAKEDOWN_DAY),
-            now=at("2015-11-01", 9), actor=ACTOR, notice=NOTICE,
-        )  # fmt: skip
-        report, _ = apply_plan(db, p.id, now=at("2015-11-01", 10), actor=ACTOR)
-        plans[platform] = report.as_dict()
-    story["takedowns"] = plans
+            now=TAKEDOWNS_AT, actor=ACTOR, notice=NOTICE,
+        )[0]
+        for platform in DEMO_PLATFORMS
+    }  # fmt: skip
+    # Every plan at 09:00, then every one applied at 10:00: the log stays in time order.
+    story["takedowns"] = {
+        platform: apply_plan(db, p.id, now=at("2015-11-01", 10), actor=ACTOR)[0].as_dict()
+        for platform, p in planned.items()
+    }
 
     import_table(
         db, demo_file("11_silkroad_renewal.csv"), kind="grants", recorded_at=at("2015-11-19", 18), actor=ACTOR

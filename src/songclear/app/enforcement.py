@@ -1,6 +1,6 @@
 """Takedown use cases: plan from the audit, apply atomically, undo, list; reinstate; re-audit after a change.
 
-Every state change and its audit-log entries are written in one transaction (``db.session()``): a failure part way
+Every state change and its audit-log entries are written in one transaction (a write session): a failure part way
 leaves no action, no availability change and no log entry of the run. The time of each step (``now``) is passed
 in: the CLI passes the clock, the demo its story's dates.
 """
@@ -31,6 +31,7 @@ from songclear.domain.enforcement.takedown import (
 )
 from songclear.errors import InputError, NotFound, StorageError
 from songclear.store.auditlog import log_event
+from songclear.store.database import write_session
 from songclear.store.takedowns import StoredAction, TakedownRepository, action_to_dict
 
 
@@ -50,7 +51,7 @@ def plan(
     Returns the plan and whether it is new (the same actions planned at the same time are one plan)."""
     from songclear.store.repository import LedgerRepository
 
-    with db.session() as session:
+    with write_session(db) as session:
         repo = LedgerRepository(session)
         decisions, tracks = decisions_at(repo, platform, day, query)
         found = None
@@ -136,7 +137,7 @@ def apply_plan(db, plan_id: str, *, now: datetime, actor: str) -> tuple[ApplyRep
     """Apply a stored plan in one transaction. Idempotent: a second run applies nothing. Returns the report and
     the plan's platform."""
     try:
-        with db.session() as session:
+        with write_session(db) as session:
             repo = TakedownRepository(session)
             stored = repo.get_plan(plan_id)
             report = put_in_force(
@@ -199,7 +200,7 @@ def undo(db, action_ids: list[str], *, reason: str, now: datetime, actor: str) -
     """Lift the given actions (never deleted: each undo is a row of its own); tracks no removal keeps down go live."""
     if not reason.strip():
         raise InputError("an undo needs a reason (--reason)")
-    with db.session() as session:
+    with write_session(db) as session:
         repo = TakedownRepository(session)
         known = {s.action.id: s for s in repo.actions()}
         unknown = [i for i in action_ids if i not in known]
@@ -249,7 +250,7 @@ def reinstate(
     that prove it; ``apply``: lift their decision-based actions (claim actions stay: ``blocked_by``)."""
     from songclear.store.repository import LedgerRepository
 
-    with db.session() as session:
+    with write_session(db) if apply else db.session() as session:
         repo = LedgerRepository(session)
         takedowns = TakedownRepository(session)
         stored = [s for s in takedowns.actions(platform) if s.undo is None]

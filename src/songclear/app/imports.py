@@ -1,20 +1,29 @@
 """Importing files into the ledger: each file is one transaction, applied whole or not at all.
 
-A file that fails to parse or breaks a rule raises an ``ImportError_`` naming the file and the line (or XPath)
-before anything is written; a failure while writing rolls the file's transaction back. Re-importing the same
-file changes nothing: the file's hash is remembered, and each fact is only appended when it differs from the
-current version.
+A table's header, a DDEX message's structure and business rules are checked before anything is written; a table's
+rows are then parsed and written in batches as the file is read (memory does not grow with the file), and a bad
+row anywhere, a key repeated in the file or a cycle of sublicences raises an ``ImportError_`` naming the file and
+the line (or XPath) and rolls the file's transaction back. Each import runs in a write session, so concurrent
+imports queue instead of failing.
+
+When the facts are recorded (``recorded_at``, transaction time) follows ``store.ledger_clock``: never before the
+newest entry of the ledger, never in the future. Re-importing changes nothing: the same file is recognised by its
+hash (nothing is done), and the same facts from another file (rows reordered, other line endings, another name)
+are compared fact by fact, so nothing is added, though the import itself is recorded and logged.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from songclear.errors import ImportError_
 from songclear.store.auditlog import log_event
+from songclear.store.database import write_session
+from songclear.store.ledger_clock import stamp
 
 
 @dataclass(slots=True)
@@ -26,6 +35,7 @@ class ImportOutcome:
     unchanged: int = 0
     already_imported: bool = False
     notes: list[str] = field(default_factory=list)
+    recorded_at: datetime | None = None  # when the ledger learnt these facts (None: nothing was recorded)
 
     def as_dict(self) -> dict:
         return {
@@ -36,54 +46,104 @@ class ImportOutcome:
             "unchanged": self.unchanged,
             "already_imported": self.already_imported,
             "notes": list(self.notes),
+            "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
         }
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:  # in chunks: a DDEX message may be hundreds of MB
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    try:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:
+        raise ImportError_(f"cannot read the file: {exc.strerror}", source=path.name) from None
 
 
 def import_table(
-    db, path: Path, *, kind: str | None, recorded_at: datetime, actor: str = "songclear"
+    db,
+    path: Path,
+    *,
+    kind: str | None,
+    recorded_at: datetime | None = None,
+    actor: str = "songclear",
+    clock: Callable[[], datetime] = _utc_now,
 ) -> ImportOutcome:
-    """A CSV or JSON file of parties, artists, recordings, works, grants, notices or library tracks."""
-    from songclear.ingest.tabular import read_facts
+    """A CSV or JSON file of parties, artists, recordings, works, grants, notices or library tracks.
+
+    ``recorded_at``: when the ledger learns these facts (None: now, read once this import holds the write lock);
+    see ``store.ledger_clock`` for the times accepted."""
+    from songclear.ingest.tabular import open_table
     from songclear.store.repository import LedgerRepository
 
     if not path.is_file():
         raise ImportError_("file not found", source=str(path))
-    table = read_facts(path, kind)  # raises before anything is written
-    outcome = ImportOutcome(str(path), table.kind, rows=table.rows, notes=[str(w) for w in table.warnings])
-    with db.session() as session:
-        repo = LedgerRepository(session)
-        if repo.find_import(table.sha256, table.kind) is not None:
-            outcome.already_imported = True
-            outcome.unchanged = table.rows
-            return outcome
-        import_id = repo.begin_import(path.name, table.sha256, table.kind, recorded_at)
-        counts = repo.record(table.facts, recorded_at=recorded_at, import_id=import_id)
-        repo.finish_import(import_id, counts.as_dict())
-        log_event(
-            session, at=recorded_at, actor=actor, action="import", subject=table.sha256,
-            payload={"source": path.name, "kind": table.kind, "rows": table.rows, **counts.as_dict()},
-        )  # fmt: skip
-    outcome.added, outcome.unchanged = counts.added, counts.unchanged
+    sha = _sha256(path)
+    with open_table(path, kind) as table:  # the header (or JSON envelope): refused before anything is written
+        outcome = ImportOutcome(str(path), table.kind)
+        with write_session(db) as session:
+            repo = LedgerRepository(session)
+            before = repo.find_import(sha, table.kind)
+            if before is not None:
+                outcome.already_imported = True
+                outcome.rows = outcome.unchanged = sum(before.counts.values())
+                return outcome
+            at = stamp(session, recorded_at, now=clock(), source=path.name)
+            import_id = repo.begin_import(path.name, sha, table.kind, at)
+            counts = repo.record(table, recorded_at=at, import_id=import_id)  # streams the rows
+            if table.sha256 != sha:
+                raise ImportError_(
+                    "the file changed while it was being imported: import it again", source=path.name
+                )
+            if table.kind == "grants":
+                _refuse_parent_cycle(repo, import_id, path, table.kind)
+            repo.finish_import(import_id, counts.as_dict())
+            log_event(
+                session, at=at, actor=actor, action="import", subject=sha,
+                payload={"source": path.name, "kind": table.kind, "rows": table.rows, **counts.as_dict()},
+            )  # fmt: skip
+    outcome.rows, outcome.added, outcome.unchanged, outcome.recorded_at = (
+        table.rows,
+        *counts.as_dict().values(),
+        at,
+    )
+    outcome.notes = [str(w) for w in table.warnings]
+    if table.warnings_total > len(table.warnings):
+        outcome.notes.append(f"... and {table.warnings_total - len(table.warnings)} more warnings")
     return outcome
+
+
+def _refuse_parent_cycle(repo, import_id: int, path: Path, kind: str) -> None:
+    """Refuse a cycle of sublicences through a grant this import wrote, with the grants current in the ledger
+    (G-A's parent G-B, G-B's parent G-A; longer ones too; across files): naming the file and the grant's line."""
+    cycle = repo.parent_cycle(import_id)
+    if cycle is None:
+        return
+    message = (
+        f"grant {cycle[0]}: its chain of parents {' -> '.join(cycle)} comes back to itself "
+        "(a cycle of sublicences, with the grants already in the ledger)"
+    )
+    if kind == "ddex":
+        raise ImportError_(message, source=path.name)
+    from songclear.ingest.tabular import find_line
+
+    line = find_line(path, kind, cycle[0])
+    raise ImportError_(message, source=path.name, location=f"line {line}, column parent" if line else None)
 
 
 def import_ddex(
     db,
     path: Path,
     *,
-    recorded_at: datetime,
+    recorded_at: datetime | None = None,
     party_ids: dict[str, str] | None = None,
     actor: str = "songclear",
+    clock: Callable[[], datetime] = _utc_now,
 ) -> ImportOutcome:
-    """A DDEX ERN NewReleaseMessage / PurgeReleaseMessage: deals become grants from sender to recipient."""
+    """A DDEX ERN NewReleaseMessage / PurgeReleaseMessage: deals become grants from sender to recipient.
+    ``recorded_at`` as for ``import_table``."""
     from songclear.ingest.ddex import apply_message, parse_message
     from songclear.store.repository import LedgerRepository
 
@@ -91,12 +151,13 @@ def import_ddex(
         raise ImportError_("file not found", source=str(path))
     msg = parse_message(path)  # hardened parse + business rules, raises before anything is written
     outcome = ImportOutcome(str(path), "ddex")
-    with db.session() as session:
+    with write_session(db) as session:
         repo = LedgerRepository(session)
         sha = _sha256(path)
         if repo.find_import(sha, "ddex") is not None:
             outcome.already_imported = True
             return outcome
+        at = stamp(session, recorded_at, now=clock(), source=path.name)
         keys = msg.release_keys()
         existing = {k: rd for k in keys if (rd := repo.get_release_deals(k)) is not None}
         old_ids = [gid for rd in existing.values() for gid in rd.grant_ids]
@@ -105,7 +166,7 @@ def import_ddex(
             existing=existing,
             existing_grants=repo.current_grants_by_ids(old_ids),
             party_ids=party_ids or {},
-            recorded_at=recorded_at,
+            recorded_at=at,
         )
         outcome.notes = list(changes.notes)
         facts = [
@@ -118,12 +179,13 @@ def import_ddex(
         outcome.rows = len(facts)
         if not facts:
             return outcome  # a test message, an older or duplicate message: nothing live changes
-        import_id = repo.begin_import(path.name, sha, "ddex", recorded_at)
-        counts = repo.record(facts, recorded_at=recorded_at, import_id=import_id)
+        import_id = repo.begin_import(path.name, sha, "ddex", at)
+        counts = repo.record(facts, recorded_at=at, import_id=import_id)
+        _refuse_parent_cycle(repo, import_id, path, "ddex")  # DDEX deals name no parent today: a safeguard
         repo.finish_import(import_id, counts.as_dict())
         log_event(
-            session, at=recorded_at, actor=actor, action="import", subject=sha,
+            session, at=at, actor=actor, action="import", subject=sha,
             payload={"source": path.name, "kind": "ddex", "message": msg.message_id, **counts.as_dict()},
         )  # fmt: skip
-    outcome.added, outcome.unchanged = counts.added, counts.unchanged
+    outcome.added, outcome.unchanged, outcome.recorded_at = counts.added, counts.unchanged, at
     return outcome

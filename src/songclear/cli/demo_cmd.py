@@ -29,22 +29,19 @@ def demo_cmd(
         DEMO_PLATFORMS,
         KNOWN_BEFORE_AMENDMENT,
         STEPS,
-        link_demo,
-        load_demo,
-        load_demo_audio,
+        play_demo,
         write_evidence,
     )
-    from songclear.app.demo_enforcement import NOTICE, play_enforcement, regulator_reports
+    from songclear.app.demo_enforcement import NOTICE, regulator_reports
     from songclear.app.identities import attach_audio_evidence
     from songclear.app.views import audit_view, decision_view
     from songclear.cli.audit_cmds import write_reports
     from songclear.store.repository import LedgerRepository
 
     db = ctx.obj.database()
-    outcomes = load_demo(db)
-    audio_run = load_demo_audio(db, out, ctx.obj.index_path(), workers=workers) if audio else None
-    linking = link_demo(db)
-    enforcement = play_enforcement(db, out) if enforce else {"played": False}
+    out.mkdir(parents=True, exist_ok=True)
+    story = play_demo(db, out, audio=audio, enforce=enforce, index_path=ctx.obj.index_path(), workers=workers)
+    outcomes, audio_run, linking, enforcement = story.imports, story.audio, story.linking, story.enforcement
     runs = {}
     with db.session() as session:
         repo = LedgerRepository(session)
@@ -93,7 +90,9 @@ def demo_cmd(
                     "evidence": evidence,
                 },
                 "enforcement": enforcement,
-                "linking": {
+                "linking": None
+                if linking is None
+                else {
                     "links": [r.as_dict() for r in linking["links"]],
                     "review": {
                         "candidate": linking["review"].candidate,
@@ -146,16 +145,19 @@ def demo_cmd(
             )
             console.print(f"      {d.explain()}")
         console.print(f"Evidence pictures: {out / 'evidence'} ({len(evidence)} files)")
-    console.print("\n[bold]Metadata linking[/] (tracks without a trusted ISRC):")
-    for r in linking["links"]:
-        d = r.as_dict()
-        console.print(
-            f"  {d['platform']}: {d['auto']} auto-linked, {d['review']} to review, {d['none']} no link"
-        )
-        for item in d["review_queue"]:
-            console.print(f"    review {item['track']}: {item['explanation']}")
-    v = linking["review"]
-    console.print(f"  {v.actor} {v.decision}ed {v.candidate} for qq/qq-010 on {v.decided_at:%Y-%m-%d}")
+    if linking is None:
+        console.print("\nThe story was in this database already: nothing was played again.")
+    else:
+        console.print("\n[bold]Metadata linking[/] (tracks without a trusted ISRC):")
+        for r in linking["links"]:
+            d = r.as_dict()
+            console.print(
+                f"  {d['platform']}: {d['auto']} auto-linked, {d['review']} to review, {d['none']} no link"
+            )
+            for item in d["review_queue"]:
+                console.print(f"    review {item['track']}: {item['explanation']}")
+        v = linking["review"]
+        console.print(f"  {v.actor} {v.decision}ed {v.candidate} for qq/qq-010 on {v.decided_at:%Y-%m-%d}")
     if enforcement.get("played"):
         e = enforcement
         taken = {p: len(r.get("applied", [])) for p, r in e["takedowns"].items()}

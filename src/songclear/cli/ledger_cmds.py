@@ -20,8 +20,8 @@ JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
 RECORDED_AT = typer.Option(
     None,
     "--recorded-at",
-    help="When the ledger learns these facts (ISO date-time, UTC if naive; default now). "
-    "Set it only to replay history, e.g. in the demo.",
+    help="When the ledger learns these facts (ISO date-time, UTC if naive; default now). Never before the "
+    "ledger's newest entry nor in the future: set it only to replay history in order, as the demo does.",
 )
 
 
@@ -43,7 +43,7 @@ def db_upgrade(ctx: typer.Context, json_: bool = JSON) -> None:
     emit_json(payload) if json_ else console.print(f"database at revision [bold]{payload['revision']}[/]")
 
 
-# --reaudit-at looks at the facts recorded after (the import's recorded_at - 1 us): this import's and any later.
+# --reaudit-at looks at the facts recorded after (the first import's recorded_at - 1 us): these imports' and later.
 _JUST_BEFORE = timedelta(microseconds=1)
 REAUDIT_AT = typer.Option(
     None,
@@ -54,10 +54,10 @@ REAUDIT_AT = typer.Option(
 
 
 def _run_imports(
-    ctx: typer.Context, files: list[Path], json_: bool, one, *, since=None, reaudit_at: str | None = None
+    ctx: typer.Context, files: list[Path], json_: bool, one, *, reaudit_at: str | None = None
 ) -> None:
     """Import each file in its own transaction; stop at the first file that fails (earlier files stay applied).
-    With ``reaudit_at``: then re-audit every platform for the facts recorded after ``since``."""
+    With ``reaudit_at``: then re-audit every platform for the facts these imports recorded."""
     from songclear.app.views import import_view
 
     db = ctx.obj.database()
@@ -70,7 +70,13 @@ def _run_imports(
             if outcomes and not json_:
                 console.print(f"[dim]{len(outcomes)} earlier file(s) were applied before this error.[/]")
             raise
-    reaudits = _reaudit_all(db, day, since) if day is not None else None
+    reaudits = None
+    if day is not None:
+        recorded = [o.recorded_at for o in outcomes if o.recorded_at is not None]
+        since = (
+            min(recorded) - _JUST_BEFORE if recorded else ctx.obj.now()
+        )  # nothing recorded: nothing changed
+        reaudits = _reaudit_all(db, day, since)
     if json_:
         emit_json(
             import_view(outcomes)
@@ -123,11 +129,11 @@ def import_table_cmd(
     """Import CSV/JSON tables of parties, recordings, works, grants, notices or library tracks."""
     from songclear.app.imports import import_table
 
-    when = parse_instant(recorded_at, "--recorded-at") if recorded_at else ctx.obj.now()
+    when = parse_instant(recorded_at, "--recorded-at") if recorded_at else None  # None: now, under the lock
     actor = ctx.obj.actor()
     _run_imports(
         ctx, files, json_, lambda db, p: import_table(db, p, kind=kind, recorded_at=when, actor=actor),
-        since=when - _JUST_BEFORE, reaudit_at=reaudit_at,
+        reaudit_at=reaudit_at,
     )  # fmt: skip
 
 
@@ -151,11 +157,11 @@ def import_ddex_cmd(
             raise InputError(f"--party expects DPID=party, got {item!r}")
         k, v = item.split("=", 1)
         mapping[k.strip()] = v.strip()
-    when = parse_instant(recorded_at, "--recorded-at") if recorded_at else ctx.obj.now()
+    when = parse_instant(recorded_at, "--recorded-at") if recorded_at else None
     _run_imports(
         ctx, files, json_,
         lambda db, p: import_ddex(db, p, recorded_at=when, party_ids=mapping, actor=ctx.obj.actor()),
-        since=when - _JUST_BEFORE, reaudit_at=reaudit_at,
+        reaudit_at=reaudit_at,
     )  # fmt: skip
 
 

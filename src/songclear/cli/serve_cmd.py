@@ -100,8 +100,7 @@ DEMO_USERS = (
 def _demo_world(db_url: str, folder: Path, index_path: Path, *, audio: bool, quiet: bool) -> list:
     """The demo world as ``songclear demo`` builds it (ledger, audio and scans, links, the enforcement chapter),
     unless the folder holds it already; and the demo's users. Returns the users."""
-    from songclear.app.demo import link_demo, load_demo, load_demo_audio
-    from songclear.app.demo_enforcement import play_enforcement
+    from songclear.app.demo import play_demo
     from songclear.store.database import Database
     from songclear.store.users import UserRepository
 
@@ -111,11 +110,7 @@ def _demo_world(db_url: str, folder: Path, index_path: Path, *, audio: bool, qui
         if fresh:
             if not quiet:
                 console.print(f"building the demo world in {folder} (once) ...")
-            load_demo(db)
-            if audio:
-                load_demo_audio(db, folder, index_path)
-            link_demo(db)
-            play_enforcement(db, folder)
+            play_demo(db, folder, audio=audio, enforce=True, index_path=index_path)
         with db.session() as session:
             repo = UserRepository(session)
             for name, role, party in DEMO_USERS:

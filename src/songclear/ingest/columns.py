@@ -219,14 +219,11 @@ def _many(name: str, parse: Parse, example: str, *, into: type = tuple, required
     return Column(name, "list", each(parse, LIST_SEP, into), required, example)
 
 
-RECORDED_AT = _col("recorded_at", "date-time", instant, "2015-07-08T09:00:00+08:00")
-
 PARTY_COLUMNS = (
     _col("id", "text", text, "L-SONY", required=True),
     _col("name", "text", text, "索尼音乐", required=True),
     _col("kind", "enum", choice(PartyKind), "label", required=True),
     _many("aliases", text, "Sony Music;SME"),
-    RECORDED_AT,
 )
 ARTIST_COLUMNS = (
     _col("id", "text", text, "A-JAY", required=True),
@@ -243,7 +240,6 @@ RECORDING_COLUMNS = (
     _col("version", "enum", choice(Version), "live"),
     _col("owner", "text", text, "L-SONY"),
     _col("work_id", "text", text, "W-QINGTIAN"),
-    RECORDED_AT,
 )
 WORK_COLUMNS = (
     _col("id", "text", text, "W-QINGTIAN", required=True),
@@ -251,7 +247,6 @@ WORK_COLUMNS = (
     _col("iswc", "ISWC", _as_text(normalise_iswc), "T-034.524.680-1"),
     _many("writers", text, "周杰伦;方文山"),
     _many("publishers", text, "P-JVR"),
-    RECORDED_AT,
 )
 GRANT_COLUMNS = (
     _col("id", "text", text, "G12", required=True),
@@ -276,7 +271,6 @@ GRANT_COLUMNS = (
     _col("termination_cause", "enum", choice(TerminationCause), "terminated"),
     _col("termination_reference", "text", text, "letter of 2015-08-20"),
     _col("source", "text", text, "contracts/2015.pdf"),
-    RECORDED_AT,
 )
 NOTICE_COLUMNS = (
     _col("id", "text", text, "NCAC-2015-07", required=True),
@@ -288,7 +282,6 @@ NOTICE_COLUMNS = (
     _many("platforms", text, "PF-A;PF-B", into=frozenset),
     _col("territories", "territories", territories, "CN"),
     _col("tz", "time zone", time_zone, DEFAULT_TZ),
-    RECORDED_AT,
 )
 LIBRARY_COLUMNS = (
     _col("platform", "text", text, "PF-A", required=True),
@@ -300,7 +293,6 @@ LIBRARY_COLUMNS = (
     _col("play_count", "whole number", count, "1200000"),
     _col("availability", "enum", choice(Availability), "live"),
     _col("duration_s", "number", seconds, "241.5"),
-    RECORDED_AT,
 )
 
 

@@ -1,18 +1,19 @@
 """CSV and JSON imports of parties, recordings, works, grants, notices and library tracks (docs/import.md).
 
-``read_facts`` is pure: it reads one file and returns its facts, or raises ``ImportError_`` naming the file, line
-and column of the first bad cell; a file is never half-read, so the caller can apply it in one transaction.
-``write_facts`` writes the same format (for exports, tests and the benchmark generator).
+``open_table`` streams one file: it reads the header (or the JSON envelope) at once, then parses the rows as its
+facts are iterated, never holding the file or its facts in memory, and raises ``ImportError_`` naming the file,
+line and column of the first bad cell; what needs the whole file (a key repeated anywhere in it, a JSON envelope's
+last keys) is checked when the last row has been read. The caller applies the facts as they come, inside one
+transaction, so a bad last row still leaves nothing applied. ``read_facts`` is the same as a list (pure: no
+database). ``write_facts`` writes the same format (for exports, tests and the benchmark generator).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
 import json
-import re
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -24,10 +25,22 @@ from songclear.domain.grants import Grant
 from songclear.domain.territory import Territories
 from songclear.errors import ImportError_, InputError
 from songclear.ingest.columns import KINDS, LIST_SEP, TERRITORY_SEP, KindSpec, RowContext, RowError
+from songclear.ingest.rowstream import (
+    FORMAT_VERSION,
+    Cells,
+    JsonRows,
+    TextSource,
+    column_name,
+    csv_rows,
+    err,
+    looks_like_json,
+)
 
-FORMAT_VERSION = 1  # of the JSON envelope {"kind", "rows"}; written by write_facts, optional on read
-
-Cells = dict[str, Any]  # column name -> raw cell (CSV text or a JSON value)
+MAX_WARNINGS = 100  # warnings kept by a streamed import (all are counted); read_facts keeps every one
+NO_RECORDED_AT = (
+    "per-row recorded_at is not imported: a file is one transaction, recorded at one time "
+    "(songclear import table --recorded-at, default now); leave the column empty or remove it"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,173 +65,166 @@ class TableImport:
     warnings: list[TableWarning] = field(default_factory=list)
 
 
-def read_facts(path: Path, kind: str | None = None, *, recorded_at: datetime | None = None) -> TableImport:
-    """Read a CSV or JSON file of one kind of fact.
+class TableStream:
+    """The facts of one file, parsed as they are iterated (once). After the last one: ``rows``, ``sha256`` (of
+    every byte read), ``warnings`` (the first ``max_warnings``) and ``warnings_total``."""
 
-    ``kind`` is one of ``KINDS`` or None to detect it (from the JSON envelope, else from the column names).
-    ``recorded_at`` is the 'known since' of rows without a recorded_at cell (default: the beginning of time).
+    def __init__(
+        self,
+        path: Path,
+        spec: KindSpec,
+        text: TextSource,
+        rows: Iterator[tuple[int, Cells]],
+        *,
+        recorded_at: datetime,
+        json_doc: JsonRows | None,
+        max_warnings: int | None,
+    ) -> None:
+        self.path, self.kind, self.source = path, spec.name, text.source
+        self.spec = spec
+        self._text, self._rows, self._json = text, rows, json_doc
+        self._build = _row_builder(spec, text.source, recorded_at)
+        self._max_warnings = max_warnings
+        self.rows = 0
+        self.warnings: list[TableWarning] = []
+        self.warnings_total = 0
+        self.sha256: str | None = None  # set once the whole file has been read
+
+    def __iter__(self) -> Iterator[Any]:
+        return (fact for _, fact in self.with_lines())
+
+    def with_lines(self, *, whole_file_checks: bool = True) -> Iterator[tuple[int, Any]]:
+        """(line, fact) for each row, then the checks that need the whole file."""
+        keys = array("q")  # hash of each row's key: 8 bytes a row, to find a repeated key at the end
+        key_of, build, kept = self.spec.key, self._build, self._max_warnings
+        try:
+            for line, cells in self._rows:
+                fact, row_warnings = build(line, cells)
+                if row_warnings:
+                    self.warnings_total += len(row_warnings)
+                    room = len(row_warnings) if kept is None else max(0, kept - len(self.warnings))
+                    self.warnings.extend(row_warnings[:room])
+                keys.append(hash(key_of(fact)))
+                self.rows += 1
+                yield line, fact
+        except UnicodeDecodeError:
+            raise self._text.not_utf8() from None
+        if self._json is not None:
+            _choose_kind(self.kind, self._json.declared, [], self.source, check_header=False)
+        self.sha256 = self._text.sha256
+        if whole_file_checks:
+            self._check_unique(keys)
+
+    def _check_unique(self, keys: array) -> None:
+        """Refuse a key that occurs twice: equal hashes are confirmed by reading the file again (rarely)."""
+        import numpy as np
+
+        if len(keys) < 2:
+            return
+        ordered = np.sort(np.frombuffer(keys, dtype=np.int64))
+        repeated = set(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
+        if not repeated:
+            return
+        first_line: dict[str, int] = {}
+        with open_table(self.path, self.kind) as again:
+            for line, fact in again.with_lines(whole_file_checks=False):
+                key = self.spec.key(fact)
+                if hash(key) not in repeated:
+                    continue
+                if key in first_line:
+                    raise err(
+                        self.source, line, self.spec.key_column,
+                        f"duplicate {key!r} (first on line {first_line[key]})",
+                    )  # fmt: skip
+                first_line[key] = line
+
+    def close(self) -> None:
+        self._text.close()
+
+    def __enter__(self) -> TableStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_table(
+    path: Path,
+    kind: str | None = None,
+    *,
+    recorded_at: datetime | None = None,
+    max_warnings: int | None = MAX_WARNINGS,
+) -> TableStream:
+    """Open a CSV or JSON file of one kind of fact and read its header; the rows are read as the stream is.
+
+    ``kind`` is one of ``KINDS`` or None to detect it (from the JSON envelope, else from the column names: for a
+    JSON file without a declared kind, that reads the file once before the stream does). ``recorded_at`` is the
+    'known since' given to every fact (default: the beginning of time). Close the stream (``with``) when done.
     """
     source = path.name
     try:
-        data = path.read_bytes()
+        is_json = looks_like_json(path)
     except OSError as exc:
         raise ImportError_(f"cannot read the file: {exc.strerror}", source=source) from None
-    text = _decode(data, source)
-    if _is_json(path, text):
-        declared, columns, rows = _json_rows(text, source)
-        spec = _choose_kind(kind, declared, columns, source, check_header=False)
-    else:
-        columns, rows = _csv_rows(text, source)
-        spec = _choose_kind(kind, None, columns, source, check_header=True)
-    facts, warnings = _build(spec, rows, source, recorded_at or BEGINNING)
-    return TableImport(spec.name, facts, source, hashlib.sha256(data).hexdigest(), len(facts), warnings)
+    text = TextSource(path, source)
+    try:
+        json_doc = None
+        if is_json:
+            json_doc = JsonRows(text.text, source)
+            json_doc.start()
+            declared, columns = json_doc.declared, []
+            if kind is None and declared is None:
+                declared, columns = _json_columns(path, source)
+            spec = _choose_kind(kind, declared, columns, source, check_header=False)
+            rows = json_doc.rows()
+        else:
+            columns, rows = csv_rows(text.text, source)
+            spec = _choose_kind(kind, None, columns, source, check_header=True)
+    except UnicodeDecodeError:
+        text.close()
+        raise text.not_utf8() from None
+    except BaseException:
+        text.close()
+        raise
+    return TableStream(
+        path,
+        spec,
+        text,
+        rows,
+        recorded_at=recorded_at or BEGINNING,
+        json_doc=json_doc,
+        max_warnings=max_warnings,
+    )
+
+
+def read_facts(path: Path, kind: str | None = None, *, recorded_at: datetime | None = None) -> TableImport:
+    """Read a whole CSV or JSON file of one kind of fact (see ``open_table``) into a list, with every warning."""
+    with open_table(path, kind, recorded_at=recorded_at, max_warnings=None) as table:
+        facts = list(table)
+    assert table.sha256 is not None
+    return TableImport(table.kind, facts, table.source, table.sha256, table.rows, table.warnings)
 
 
 def detect_kind(columns: Iterable[str]) -> str | None:
     """The one kind whose required columns are all present and which knows every column; None if not exactly one."""
-    names = {_column_name(c) for c in columns}
+    names = {column_name(c) for c in columns}
     fits = [s.name for s in KINDS.values() if set(s.required) <= names <= {c.name for c in s.columns}]
     return fits[0] if len(fits) == 1 else None
 
 
-# -- decoding ------------------------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes, source: str) -> str:
+def _json_columns(path: Path, source: str) -> tuple[str | None, list[str]]:
+    """A first pass over a JSON file whose kind is not named: the union of its rows' keys, and its declared kind."""
+    text = TextSource(path, source)
     try:
-        return data.decode("utf-8-sig")  # with or without a BOM
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportError_("not UTF-8 text", source=source, location=f"line {line}") from None
-
-
-def _is_json(path: Path, text: str) -> bool:
-    suffix = path.suffix.lower()
-    if suffix in (".json", ".csv"):
-        return suffix == ".json"
-    return text.lstrip()[:1] in ("[", "{")
-
-
-def _column_name(raw: str) -> str:
-    return raw.strip().lower()
-
-
-def _err(source: str, line: int, column: str | None, message: str) -> ImportError_:
-    where = f"line {line}, column {column}" if column else f"line {line}"
-    return ImportError_(message, source=source, location=where)
-
-
-# -- CSV -----------------------------------------------------------------------------------------------------------
-
-
-def _csv_rows(text: str, source: str) -> tuple[list[str], Iterator[tuple[int, Cells]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records = _csv_records(reader, source)
-    first = next(records, None)
-    if first is None:
-        raise _err(source, 1, None, "the file is empty: expected a header row naming the columns")
-    header_line, raw_header = first
-    header = [_column_name(h) for h in raw_header]
-    for i, name in enumerate(header):
-        if not name:
-            raise _err(source, header_line, None, f"column {i + 1} of the header has no name")
-        if name in header[:i]:
-            raise _err(source, header_line, name, "the column appears twice in the header")
-
-    def rows() -> Iterator[tuple[int, Cells]]:
-        for line, record in records:
-            if len(record) != len(header):
-                raise _err(source, line, None, f"expected {len(header)} fields, found {len(record)}")
-            yield line, dict(zip(header, record, strict=True))
-
-    return header, rows()
-
-
-def _csv_records(reader: Any, source: str) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank records with the line each starts on (a quoted cell may span lines)."""
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise _err(source, reader.line_num or start, None, f"malformed CSV: {exc}") from None
-        if record and any(cell.strip() for cell in record):
-            yield start, record
-
-
-# -- JSON ----------------------------------------------------------------------------------------------------------
-
-_WS = re.compile(r"[ \t\n\r]*")
-
-
-def _json_rows(text: str, source: str) -> tuple[str | None, list[str], Iterator[tuple[int, Cells]]]:
-    """A list of row objects, or {"kind": ..., "rows": [...]} (optionally "version": 1)."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _err(source, exc.lineno, None, f"not valid JSON: {exc.msg} (character {exc.colno})") from None
-    declared = None
-    if isinstance(doc, dict):
-        unknown = sorted(set(doc) - {"kind", "rows", "version"})
-        if unknown or not isinstance(doc.get("rows"), list):
-            raise _err(source, 1, None, 'expected a list of rows or {"kind": ..., "rows": [...]}')
-        if doc.get("version", FORMAT_VERSION) != FORMAT_VERSION:
-            raise _err(source, 1, None, f"unsupported version {doc['version']!r}: expected {FORMAT_VERSION}")
-        declared, doc = doc.get("kind"), doc["rows"]
-        if declared is not None and not isinstance(declared, str):
-            raise _err(source, 1, None, f"'kind' must be text, found {declared!r}")
-    elif not isinstance(doc, list):
-        raise _err(source, 1, None, 'expected a list of rows or {"kind": ..., "rows": [...]}')
-    lines = _row_lines(text)
-    columns: dict[str, None] = {}
-    for line, row in zip(lines, doc, strict=True):
-        if not isinstance(row, dict):
-            raise _err(source, line, None, f"a row must be an object, found {type(row).__name__}")
-        columns.update(dict.fromkeys(_column_name(k) for k in row))
-    rows = (
-        (line, {_column_name(k): v for k, v in row.items()}) for line, row in zip(lines, doc, strict=True)
-    )
-    return declared, list(columns), rows
-
-
-def _row_lines(text: str) -> list[int]:
-    """The line each row object starts on: walk the (already valid) document with raw_decode."""
-    dec = json.JSONDecoder()
-    i = _WS.match(text).end()
-    if text[i] == "{":
-        i = _rows_value(text, i, dec)
-    offsets = []
-    i = _WS.match(text, i + 1).end()
-    while text[i] != "]":
-        offsets.append(i)
-        _, i = dec.raw_decode(text, i)
-        i = _WS.match(text, i).end()
-        if text[i] == ",":
-            i = _WS.match(text, i + 1).end()
-    lines, line, pos = [], 1, 0
-    for off in offsets:
-        line += text.count("\n", pos, off)
-        pos = off
-        lines.append(line)
-    return lines
-
-
-def _rows_value(text: str, i: int, dec: json.JSONDecoder) -> int:
-    """Offset of the '[' of the envelope's "rows" value (the last one, as json.loads keeps the last)."""
-    found = -1
-    i = _WS.match(text, i + 1).end()
-    while text[i] != "}":
-        key, i = dec.raw_decode(text, i)
-        i = _WS.match(text, _WS.match(text, i).end() + 1).end()  # past ':'
-        if key == "rows":
-            found = i
-        _, i = dec.raw_decode(text, i)
-        i = _WS.match(text, i).end()
-        if text[i] == ",":
-            i = _WS.match(text, i + 1).end()
-    return found
+        doc = JsonRows(text.text, source)
+        columns: dict[str, None] = {}
+        for _, row in doc.rows():
+            columns.update(dict.fromkeys(row))
+        return doc.declared, list(columns)
+    except UnicodeDecodeError:
+        raise text.not_utf8() from None
+    finally:
+        text.close()
 
 
 # -- kinds and rows ------------------------------------------------------------------------------------------------
@@ -229,13 +235,16 @@ def _choose_kind(
 ) -> KindSpec:
     for given in (kind, declared):
         if given is not None and given not in KINDS:
-            raise _err(source, 1, None, f"unknown kind {given!r}: expected one of {', '.join(KINDS)}")
+            raise err(source, 1, None, f"unknown kind {given!r}: expected one of {', '.join(KINDS)}")
     if kind and declared and kind != declared:
-        raise _err(source, 1, None, f"the file declares kind {declared!r} but {kind!r} was asked for")
+        raise err(source, 1, None, f"the file declares kind {declared!r} but {kind!r} was asked for")
+    # An empty recorded_at column, as write_facts wrote until issue 10, is tolerated; a value in it is refused at
+    # its row (_row_builder).
+    columns = [c for c in columns if c != "recorded_at"]
     name = kind or declared or detect_kind(columns)
     if name is None:
         what = "ambiguous" if _fits_any(columns) else "unknown"
-        raise _err(
+        raise err(
             source,
             1,
             None,
@@ -247,10 +256,10 @@ def _choose_kind(
         known = {c.name for c in spec.columns}
         for col in columns:
             if col not in known:
-                raise _err(source, 1, col, f"unknown column for {name}: expected {', '.join(sorted(known))}")
+                raise err(source, 1, col, f"unknown column for {name}: expected {', '.join(sorted(known))}")
         for col in spec.required:
             if col not in columns:
-                raise _err(source, 1, col, f"missing required column for {name}")
+                raise err(source, 1, col, f"missing required column for {name}")
     return spec
 
 
@@ -265,42 +274,49 @@ def _blank(raw: Any) -> bool:
     return raw is None or raw == []
 
 
-def _build(
-    spec: KindSpec, rows: Iterator[tuple[int, Cells]], source: str, recorded_at: datetime
-) -> tuple[list[Any], list[TableWarning]]:
+def _row_builder(
+    spec: KindSpec, source: str, recorded_at: datetime
+) -> Callable[[int, Cells], tuple[Any, list[TableWarning]]]:
+    """The function turning one row's cells into its fact and its warnings (or raising ``ImportError_``)."""
     columns, required = {c.name: c for c in spec.columns}, spec.required
-    facts: list[Any] = []
-    warnings: list[TableWarning] = []
-    first_line: dict[str, int] = {}
-    for line, cells in rows:
+
+    def build(line: int, cells: Cells) -> tuple[Any, list[TableWarning]]:
         values: dict[str, Any] = {}
         for name, raw in cells.items():
             col = columns.get(name)
             if col is None:
-                raise _err(source, line, name, f"unknown column for {spec.name}")
+                if name == "recorded_at" and _blank(raw):
+                    continue
+                message = NO_RECORDED_AT if name == "recorded_at" else f"unknown column for {spec.name}"
+                raise err(source, line, name, message)
             if _blank(raw):  # absent: the column's default applies
                 continue
             try:
                 values[name] = col.parse(raw)
             except (ValueError, InputError) as exc:
-                raise _err(source, line, name, str(exc)) from None
+                raise err(source, line, name, str(exc)) from None
         for name in required:
             if name not in values:
-                raise _err(source, line, name, "missing required value")
+                raise err(source, line, name, "missing required value")
         row_warnings: list[tuple[str, str]] = []
         try:
             fact = spec.build(values, RowContext(f"{source}:{line}", recorded_at, row_warnings))
         except RowError as exc:
-            raise _err(source, line, exc.column, exc.message) from None
+            raise err(source, line, exc.column, exc.message) from None
         except InputError as exc:  # a domain constructor refused the combination
-            raise _err(source, line, None, str(exc)) from None
-        key = spec.key(fact)
-        if key in first_line:
-            raise _err(source, line, spec.key_column, f"duplicate {key!r} (first on line {first_line[key]})")
-        first_line[key] = line
-        facts.append(fact)
-        warnings.extend(TableWarning(line, col, msg) for col, msg in row_warnings)
-    return facts, warnings
+            raise err(source, line, None, str(exc)) from None
+        return fact, [TableWarning(line, col, msg) for col, msg in row_warnings]
+
+    return build
+
+
+def find_line(path: Path, kind: str, key: str) -> int | None:
+    """The line of the row whose key is ``key`` (to name it in an error found after the file was read)."""
+    with open_table(path, kind) as table:
+        for line, fact in table.with_lines(whole_file_checks=False):
+            if table.spec.key(fact) == key:
+                return line
+    return None
 
 
 # -- writing -------------------------------------------------------------------------------------------------------
@@ -349,8 +365,6 @@ def _cells(fact: Any, names: list[str]) -> dict[str, Any]:
             "termination_reference": (t and t.reference) or None,
             "source": fact.source or None,
         }
-    if fact.recorded_at == BEGINNING:
-        out["recorded_at"] = None
     return out
 
 

@@ -1,5 +1,9 @@
 """The audit log in the database: entries are appended in the same transaction as the fact they record, so a
-rolled-back import leaves no entry, and a committed one always has its entry. Nothing here updates or deletes."""
+rolled-back import leaves no entry, and a committed one always has its entry. Nothing here updates or deletes.
+
+Entries are kept in time order (``log verify`` checks it): an entry dated before the newest one by less than the
+clock skew two writers' clocks may have (``ledger_clock.CLOCK_SKEW``) is dated at the newest entry's time; one
+dated further back is refused. Append inside a write session (``Database.session(write=True)``)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from songclear.domain.enforcement.auditlog import LogEntry, LogProblem, append, verify
+from songclear.errors import LedgerIntegrityError
 from songclear.store import tables
+from songclear.store.ledger_clock import CLOCK_SKEW
 
 T = tables.audit_log
 
@@ -25,7 +31,15 @@ class AuditLog:
         return _entry(row) if row is not None else None
 
     def append(self, *, at: datetime, actor: str, action: str, subject: str, payload: Any = None) -> LogEntry:
-        entry = append(self.head(), at=at, actor=actor, action=action, subject=subject, payload=payload)
+        head = self.head()
+        if head is not None and at.tzinfo is not None and at < head.at:
+            if head.at - at > CLOCK_SKEW:
+                raise LedgerIntegrityError(
+                    f"a {action!r} log entry dated {at.isoformat()} would come before the newest entry "
+                    f"({head.at.isoformat()}, {head.action} by {head.actor}): the audit log is kept in time order"
+                )
+            at = head.at  # another writer's clock is a little ahead: keep the log in order
+        entry = append(head, at=at, actor=actor, action=action, subject=subject, payload=payload)
         self.session.execute(
             insert(T).values(
                 seq=entry.seq, at=entry.at, actor=entry.actor, action=entry.action, subject=entry.subject,

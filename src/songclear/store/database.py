@@ -1,7 +1,9 @@
 """The database: an engine, one-transaction sessions and the Alembic migrations that are its only schema source.
 
-SQLite is the embedded default (WAL, foreign keys on, a busy timeout so a second writer waits instead of
-failing); PostgreSQL is reached through psycopg 3. Driver and connection errors become ``StorageError`` here,
+SQLite is the embedded default (WAL, foreign keys on, a busy timeout); PostgreSQL is reached through psycopg 3.
+A *write* session (``session(write=True)``) takes the database's write lock when it begins (SQLite: BEGIN
+IMMEDIATE; PostgreSQL: a transaction-level advisory lock), so concurrent writers queue, each up to the busy timeout,
+instead of failing half-way when a read turns into a write; read sessions begin deferred and never wait. Driver and connection errors become ``StorageError`` here,
 at the adapter boundary, so callers see one exception tree.
 """
 
@@ -24,6 +26,9 @@ from songclear.errors import SongclearError, StorageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE = "songclear_write"  # the execution option that marks a write session's connection
+# The key of PostgreSQL's advisory lock that write sessions hold until they commit or roll back ('songclr').
+PG_WRITE_LOCK = 0x736F6E67636C72
 
 
 def normalise_url(url: str) -> URL:
@@ -54,7 +59,21 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A write transaction takes the write lock now, waiting up to the busy timeout for another writer. Begun
+        # deferred, its first write after a read fails at once with "database is locked" whenever another
+        # writer committed in between (SQLite cannot upgrade a stale read snapshot): the busy timeout never helps.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def _postgresql_write_lock(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        if conn.get_execution_options().get(WRITE):
+            # Writers queue here until the holder commits: the audit log's next entry, and the ledger's newest
+            # time that an import checks its recorded_at against, are read by one writer at a time.
+            # Like SQLite's busy timeout: a writer that waits longer fails (StorageError) rather than hanging.
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{SQLITE_BUSY_TIMEOUT_MS}ms'")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
 
 def _describe(url: URL) -> str:
@@ -66,6 +85,7 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writer = engine.execution_options(**{WRITE: True})
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Database:
@@ -81,6 +101,7 @@ class Database:
                 _sqlite_pragmas(engine)
             else:
                 engine = create_engine(parsed, pool_pre_ping=True)
+                _postgresql_write_lock(engine)
         except NoSuchModuleError as e:
             raise StorageError(f"no driver for {parsed.drivername!r}: {e}") from e
         db = cls(engine)
@@ -99,10 +120,15 @@ class Database:
         return _describe(self.engine.url)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends normally, rolled back on any exception."""
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends normally, rolled back on any exception.
+
+        ``write=True`` for a transaction that reads and then writes (an import, a takedown, a log entry): it takes
+        the write lock at its start and so queues behind other writers instead of failing (module doc). Never
+        open a write session inside another one in the same thread: the inner one waits for the outer one's lock
+        until the busy timeout and fails."""
         try:
-            with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            with Session(self._writer if write else self.engine, expire_on_commit=False) as s, s.begin():
                 yield s
         except SongclearError:
             raise
@@ -163,6 +189,16 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def write_session(db):
+    """``db.session(write=True)``, the session of a transaction that writes (``Database.session``). A stand-in for
+    the database whose ``session()`` takes no ``write`` argument (the API's ``SerialisedWrites``, which serialises
+    its writers itself) gives its own session."""
+    try:
+        return db.session(write=True)
+    except TypeError:  # raised by the call itself, before any transaction begins
+        return db.session()
 
 
 def _reason(e: SQLAlchemyError) -> str:

@@ -1,7 +1,7 @@
 """The ledger repository: append-only, bitemporal persistence of domain facts over one session (transaction).
 
-Recording a fact compares it with the current version of its key: equal -> nothing is written (re-importing a
-file changes nothing); different or new -> a version is appended at ``recorded_at`` and the previous one gets
+Recording a fact compares it with the current version of its key: the same fact (provenance aside, see rows.py)
+-> nothing is written (re-importing the same facts, from any file, changes nothing); different or new -> a version is appended at ``recorded_at`` and the previous one gets
 ``superseded_at = recorded_at``. Reading 'as known at T' picks, per key, the version with
 ``recorded_at <= T < superseded_at``. Bulk paths use Core statements in batches (one IN-lookup and one
 executemany per batch) and build domain objects straight from rows: no ORM identity map, so memory stays flat.
@@ -122,7 +122,7 @@ class LedgerRepository:
             cur = current.get(key)
             if cur is not None:
                 version_id, cur_recorded, cur_values = cur
-                if cur_values == values:
+                if codec.same_fact(cur_values, values):
                     continue
                 if cur_recorded > at:
                     raise LedgerIntegrityError(
@@ -165,6 +165,37 @@ class LedgerRepository:
                     values = tuple(row[2:])
                     out[key_of(values)] = (row[0], row[1], values)
         return out
+
+    def parent_cycle(self, import_id: int) -> list[str] | None:
+        """A cycle of sublicences among the current grants that goes through a grant written by import
+        ``import_id``, as ``[g, parent of g, ..., g]`` starting at such a grant; None if there is none. (A cycle
+        made only of grants the import did not write was there before it.)"""
+        t = tables.grants
+        current = t.c.superseded_at.is_(None) & t.c.parent.is_not(None)
+        written = {
+            gid
+            for (gid,) in self.session.execute(
+                select(t.c.grant_id).where(current, t.c.import_id == import_id)
+            )
+        }
+        if not written:
+            return None
+        parent = {g: p for g, p in self.session.execute(select(t.c.grant_id, t.c.parent).where(current))}
+        done: set[str] = set()  # grants whose chain is known to end (or to enter an older cycle)
+        for start in sorted(written):
+            path: dict[str, int] = {}
+            g: str | None = start
+            while g is not None and g not in done and g not in path:
+                path[g] = len(path)
+                g = parent.get(g)
+            if g is not None and g in path:
+                cycle = list(path)[path[g] :]
+                if any(c in written for c in cycle):
+                    first = next(i for i, c in enumerate(cycle) if c in written)
+                    cycle = cycle[first:] + cycle[:first]
+                    return [*cycle, cycle[0]]
+            done.update(path)
+        return None
 
     def begin_import(self, source: str, sha256: str, kind: str, recorded_at: datetime) -> int:
         """Register an import (a file) and return its id, to pass to ``record(import_id=...)``."""

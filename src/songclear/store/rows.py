@@ -1,7 +1,8 @@
 """Domain facts <-> table rows, one codec per kind of fact.
 
 ``encode`` gives the fact's own columns (no recorded_at): two versions are the same fact exactly when their
-encodings are equal, which is how ``record()`` tells an unchanged fact from a new version. ``decode`` builds the
+encodings are equal apart from provenance (a grant's ``source``: where the ledger first learnt it, e.g.
+'grants.csv:12'), which is how ``record()`` tells an unchanged fact from a new version. ``decode`` builds the
 domain object straight from a result row. Sets are written sorted so equal sets encode equally; decoding goes
 through a per-load ``Memo`` because most rows share their territories, uses and lists, and a 10 M-row load
 should neither parse nor keep the same value a million times.
@@ -13,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
@@ -127,12 +129,23 @@ class Codec:
     encode: Callable[[Any], dict[str, Any]]
     decode: Callable[[Sequence[Any], Memo], Any]
     columns: tuple[str, ...] = ()
+    # The encoded values without the provenance columns (None: there are none): what "the same fact" compares.
+    fact_part: Callable[[tuple], tuple] | None = None
 
     @classmethod
-    def of(cls, kind: str, type_: type, table: Table, key: tuple[str, ...], key_of, encode, decode) -> Codec:
+    def of(
+        cls, kind: str, type_: type, table: Table, key: tuple[str, ...], key_of, encode, decode,
+        provenance: tuple[str, ...] = (),
+    ) -> Codec:  # fmt: skip
         spine = {"id", "recorded_at", "superseded_at", "import_id"}
         columns = tuple(c.name for c in table.columns if c.name not in spine)
-        return cls(kind, type_, table, key, key_of, encode, decode, columns)
+        kept = [i for i, c in enumerate(columns) if c not in provenance]
+        fact_part = itemgetter(*kept) if len(kept) < len(columns) else None
+        return cls(kind, type_, table, key, key_of, encode, decode, columns, fact_part)
+
+    def same_fact(self, a: tuple, b: tuple) -> bool:
+        """Whether two encodings are the same fact (provenance aside)."""
+        return a == b or (self.fact_part is not None and self.fact_part(a) == self.fact_part(b))
 
 
 def _party_row(p: Party) -> dict[str, Any]:
@@ -282,7 +295,10 @@ CODECS: dict[type, Codec] = {
         Codec.of("artist", Artist, tables.artists, ("artist_id",), lambda x: (x.id,), _artist_row, _artist),
         Codec.of("work", Work, tables.works, ("work_id",), lambda x: (x.id,), _work_row, _work),
         Codec.of("recording", Recording, tables.recordings, ("isrc",), lambda x: (x.isrc,), _recording_row, _recording),
-        Codec.of("grant", Grant, tables.grants, ("grant_id",), lambda x: (x.id,), _grant_row, _grant),
+        Codec.of(
+            "grant", Grant, tables.grants, ("grant_id",), lambda x: (x.id,), _grant_row, _grant,
+            provenance=("source",),
+        ),
         Codec.of("notice", Notice, tables.notices, ("notice_id",), lambda x: (x.id,), _notice_row, _notice),
         Codec.of(
             "library_track", LibraryTrack, tables.library_tracks, ("platform", "track_id"),

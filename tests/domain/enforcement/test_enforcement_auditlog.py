@@ -84,7 +84,10 @@ def test_truncated_tail_is_found_only_against_an_expected_head():
     cut = log[:-2]
     assert verify(cut) == []  # a cut log is self-consistent ...
     assert kinds(verify(cut, expected_head=head)) == {"truncated"}  # ... but the kept head is gone
-    grown = log + extend(log, [{"at": T0, "actor": "a", "action": "x", "subject": "s"}])
+    later = log[-1].at + timedelta(
+        minutes=1
+    )  # (was T0: dated before the head, now itself a 'time-order' problem)
+    grown = log + extend(log, [{"at": later, "actor": "a", "action": "x", "subject": "s"}])
     assert verify(grown, expected_head=head) == []  # a log that grew since is fine
 
 
@@ -131,3 +134,16 @@ def test_any_deletion_or_duplication_is_found(data):
     else:
         log.insert(i, log[i])
     assert verify(log, expected_head=head) != []
+
+
+def test_an_entry_dated_before_the_one_it_follows_is_found_even_with_every_hash_intact():
+    # Issue 10, item 11: a backdated import wrote an entry earlier than the newest, with a valid chain; verify
+    # passed. Entries out of time order are now a problem of their own.
+    log = make_log(3)
+    backdated = extend(
+        log, [{"at": T0 - timedelta(days=30), "actor": "x", "action": "import", "subject": "f"}]
+    )
+    problems = verify([*log, *backdated])
+    assert kinds(problems) == {"time-order"} and problems[0].seq == 4
+    same_time = extend(log, [{"at": log[-1].at, "actor": "x", "action": "import", "subject": "f"}])
+    assert verify([*log, *same_time]) == []  # equal times are in order

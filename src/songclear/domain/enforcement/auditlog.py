@@ -6,7 +6,9 @@
 ``payload`` is stored as canonical JSON text (sorted keys, no spaces, UTF-8), so the stored text is exactly
 what was hashed. Editing any field of an entry breaks its own hash; deleting, inserting or reordering entries
 breaks the ``seq`` run and the ``prev_hash`` links; cutting off the newest entries is only visible against a head
-hash kept elsewhere (a report, a notarised print-out), which ``verify`` takes as ``expected_head``.
+hash kept elsewhere (a report, a notarised print-out), which ``verify`` takes as ``expected_head``. Entries are in
+time order: an entry dated before the one it follows means the log was written with a clock turned back (a
+backdated import), and ``verify`` reports it even when every hash is intact.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class LogEntry:
 @dataclass(frozen=True, slots=True)
 class LogProblem:
     seq: int | None  # the entry where the chain first breaks (None: the log as a whole)
-    kind: str  # 'edited' | 'broken-link' | 'sequence' | 'truncated' | 'bad-payload'
+    kind: str  # 'edited' | 'broken-link' | 'sequence' | 'time-order' | 'truncated' | 'bad-payload'
     message: str
 
 
@@ -107,10 +109,24 @@ def extend(entries: Sequence[LogEntry], records: Sequence[dict]) -> list[LogEntr
     return out
 
 
+def _before(a: datetime, b: datetime) -> bool:
+    try:
+        return a < b
+    except TypeError:  # a naive time: its hash check reports it
+        return False
+
+
+def _shown(at: datetime) -> str:
+    try:
+        return _instant(at)
+    except InputError:
+        return str(at)
+
+
 def verify(entries: Sequence[LogEntry], *, expected_head: str | None = None) -> list[LogProblem]:
     """Every way ``entries`` (in stored order) departs from an untouched log; empty when it is intact."""
     problems: list[LogProblem] = []
-    prev_hash, prev_seq = GENESIS, 0
+    prev_hash, prev_seq, prev_at = GENESIS, 0, None
     for e in entries:
         if e.seq != prev_seq + 1:
             what = "missing" if e.seq > prev_seq + 1 else "repeated or out of order"
@@ -130,7 +146,16 @@ def verify(entries: Sequence[LogEntry], *, expected_head: str | None = None) -> 
             expected = None
         if expected is not None and expected != e.hash:
             problems.append(LogProblem(e.seq, "edited", f"entry {e.seq} was changed after it was written"))
-        prev_hash, prev_seq = e.hash, e.seq
+        if prev_at is not None and _before(e.at, prev_at):
+            problems.append(
+                LogProblem(
+                    e.seq,
+                    "time-order",
+                    f"entry {e.seq} ({_shown(e.at)}) is dated before entry {prev_seq} ({_shown(prev_at)}): "
+                    "the log was written out of time order",
+                )
+            )
+        prev_hash, prev_seq, prev_at = e.hash, e.seq, e.at
     # A head hash kept elsewhere must still be in the log: a log that grew since is fine, one cut back is not.
     if expected_head is not None and all(e.hash != expected_head for e in entries):
         problems.append(

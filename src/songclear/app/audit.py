@@ -35,7 +35,7 @@ from songclear.domain.clearance import decide
 from songclear.domain.decision import ClearanceDecision, Status
 from songclear.domain.grants import DEFAULT_TZ, start_of_day
 from songclear.domain.ledger import Ledger
-from songclear.domain.rules import ClearanceQuery
+from songclear.domain.rules import MAX_EXPIRING_DAYS, ClearanceQuery
 from songclear.domain.territory import normalise_code
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InputError, NotFound
@@ -57,8 +57,8 @@ def make_query(
     code = normalise_code(territory)
     if code == "Worldwide":
         raise InputError("an audit asks about one territory (e.g. CN), not Worldwide")
-    if expiring_days < 0:
-        raise InputError("--expiring-days must be >= 0")
+    if not 0 <= expiring_days <= MAX_EXPIRING_DAYS:
+        raise InputError(f"--expiring-days must be from 0 to {MAX_EXPIRING_DAYS}, got {expiring_days}")
     return ClearanceQuery(
         at=start_of_day(day, tz),
         territory=code,

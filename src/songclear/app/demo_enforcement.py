@@ -45,6 +45,7 @@ COUNTER = {
 def play_enforcement(db, out: Path) -> dict:
     """Run the chapter (once: a second run finds the claim already filed and changes nothing)."""
     from songclear.app.audit import make_query
+    from songclear.app.claim_filing import read_filing
     from songclear.app.claims import add_claim, answer, counter, restore
     from songclear.app.enforcement import apply_plan, plan, reinstate
     from songclear.app.imports import import_table
@@ -56,13 +57,15 @@ def play_enforcement(db, out: Path) -> dict:
     claim_path.write_text(json.dumps(CLAIM, ensure_ascii=False), encoding="utf-8")
     counter_path.write_text(json.dumps(COUNTER, ensure_ascii=False), encoding="utf-8")
 
-    _, missing, new = add_claim(db, claim_path, now=at("2015-08-05", 10, 5), actor=ACTOR)
+    _, missing, new = add_claim(db, read_filing(claim_path), now=at("2015-08-05", 10, 5), actor=ACTOR)
     story: dict = {"claim": CLAIM["id"], "missing": list(missing), "played": new}
     if not new:
         return story
     answered = answer(db, CLAIM["id"], now=at("2015-08-05", 15), actor=ACTOR, apply=True)
     story["answer"] = answered.as_dict()
-    answer_to_counter = counter(db, CLAIM["id"], counter_path, now=at("2015-08-07", 9, 30), actor=ACTOR)
+    answer_to_counter = counter(
+        db, CLAIM["id"], read_filing(counter_path), now=at("2015-08-07", 9, 30), actor=ACTOR
+    )
     story["counter"] = {
         "id": COUNTER["id"],
         "valid": not answer_to_counter.missing,

@@ -245,3 +245,106 @@ def test_a_number_is_not_a_date(world):
     assert c.get("/claims/C-DATE", headers=admin).json()["suit_reported_at"] is None
     ok = c.post("/claims/C-DATE/suit", headers=admin, json={"reported_at": "2016-02-01T08:00:00+08:00"})
     assert ok.status_code == 200 and ok.json()["suit_reported_at"] == "2016-02-01T08:00:00+08:00"
+
+
+def test_an_offset_past_any_list_is_a_400_not_a_500(world):
+    """Found by the fuzz test: islice refused an offset past sys.maxsize (a 500)."""
+    admin, huge = world.as_("admin"), 2**63 - 1
+    for url in (
+        f"/platforms/qq/tracks?limit=1&offset={huge}",
+        f"/platforms/qq/audit?at=2015-11-15&offset={huge}",
+        f"/claims?offset={huge}",
+        f"/jobs?offset={huge}",
+        f"/log?offset={huge}",
+    ):
+        assert_problem(world.client.get(url, headers=admin), 400, "InputError", "Invalid input")
+    far = world.client.get("/platforms/qq/tracks?offset=1000000000", headers=admin).json()
+    assert far["items"] == [] and far["total"] == 11
+
+
+def test_a_day_outside_the_supported_span_is_a_400_not_a_500(world):
+    """Found by the fuzz test: year 1 and year 9999 overflowed the clock arithmetic (OverflowError, 500)."""
+    c, admin = world.client, world.as_("admin")
+    for r in (
+        c.post("/platforms/netease/takedowns/plans", headers=admin, json={"at": "0001-01-01"}),
+        c.get("/platforms/qq/audit?at=9999-12-31", headers=admin),
+        c.get("/platforms/qq/audit?at=2015-11-15&known_at=9999-12-31T23:59:59-12:00", headers=admin),
+        c.get("/log?since=0001-01-01T00:00:00%2B14:00", headers=admin),
+        c.get("/platforms/qq/exposure?from=9999-12-30&to=9999-12-31", headers=admin),
+        c.get("/claims/alerts?now=1899-12-31T23:59:59Z", headers=admin),
+        c.post("/jobs/audits", headers=admin, json={"platform": "qq", "at": "2200-01-01"}),
+    ):
+        body = assert_problem(r, 400, "InputError", "Invalid input")
+        assert "1900-01-01 to 2199-12-31" in body["detail"], body
+    assert c.get("/platforms/qq/audit?at=2199-12-31&limit=0", headers=admin).status_code == 200
+    assert c.get("/platforms/qq/audit?at=1900-01-01&limit=0", headers=admin).status_code == 200
+
+
+def test_a_job_asked_while_the_server_shuts_down_is_a_503_and_nothing_is_recorded(world):
+    """Found by the fuzz test: after the app's shutdown the job runner's pool refused the job (RuntimeError, 500)
+    and left it queued."""
+    app = create_app(world.db_url, index_path=world.index_path, clock=lambda: NOW)
+    try:
+        client, admin = Client(app), world.as_("admin")
+        before = client.get("/jobs?limit=1", headers=admin).json()["total"]
+        app.state.songclear.jobs.shutdown()  # what the lifespan's end does
+        r = client.post("/jobs/audits", headers=admin, json={"platform": "qq", "at": "2015-11-15"})
+        body = assert_problem(r, 503, "ServiceUnavailable", "Service unavailable")
+        assert "shutting down" in body["detail"]
+        assert client.get("/jobs?limit=1", headers=admin).json()["total"] == before
+    finally:
+        app.state.songclear.close()
+
+
+def test_amounts_steps_and_instants_past_the_arithmetic_are_400s(world):
+    """Found by probing what the fuzz test's schema allowed: a rate of 1e999999 and a step of 10**20 days
+    overflowed the exposure (500), a claim received in year 1 at +14:00 overflowed its storage (500), and a JSON
+    import nested 100 000 deep overflowed the stack (500)."""
+    c, admin = world.client, world.as_("admin")
+    exposure = "/platforms/qq/exposure?from=2015-07-01&to=2015-08-01"
+    for query in (
+        "&rate_per_play=1e999999",
+        "&rate_per_day=-1",
+        "&rate_per_play=NaN",
+        "&step_days=10000000000000",
+    ):
+        assert_problem(c.get(exposure + query, headers=admin), 400, "InputError", "Invalid input")
+    assert c.get(exposure + "&rate_per_play=1000000&step_days=36500", headers=admin).status_code == 200
+    for field, value in (
+        ("received_at", "0001-01-01T00:00:00+14:00"),
+        ("received_at", "9999-12-31T23:59:59-14:00"),
+        ("order_deadline", "9999-12-31T23:59:59-14:00"),
+    ):
+        body = assert_problem(
+            _file(world, "jade", CLAIM | {"id": "C-FAR", field: value}), 400, "ImportError_", "Import refused"
+        )
+        assert body["location"] == f"$.{field}" and "1900-01-01 to 2199-12-31" in body["detail"]
+    assert "C-FAR" not in _stored_ids(world)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    r = c.post("/imports", headers=admin, files={"file": ("parties.json", deep, "application/json")})
+    assert "nested too deeply" in assert_problem(r, 400, "ImportError_", "Import refused")["detail"]
+
+
+def test_a_nul_character_is_a_4xx_on_both_backends(world):
+    """Found by the fuzz test on PostgreSQL, whose text cannot hold NUL: a filter, an id in the path or a reason
+    holding one was a 503 (StorageError). A NUL in a path or query is refused at the edge (400 on both backends);
+    in a JSON body PostgreSQL's refusal is a 400, and a claim's fields refuse it themselves."""
+    c, admin = world.client, world.as_("admin")
+    assert _file(world, "jade", CLAIM | {"id": "C-NUL"}).status_code == 201
+    for url in (
+        "/log?kind=%00", "/log?subject=a%00b", "/claims/%00", "/jobs/%00", "/recordings?owner=%00",
+        "/platforms/qq/tracks/%00/explain?at=2015-11-15", "/claims/C-NUL/evidence/%00",
+    ):  # fmt: skip
+        body = assert_problem(c.get(url, headers=admin), 400, "InputError", "Invalid input")
+        assert "NUL" in body["detail"]
+    for r in (
+        c.post("/claims/C-NUL/withdraw", headers=admin, json={"reason": "settled\u0000"}),
+        c.post("/platforms/qq/links/qq-010/reject", headers=admin, json={"note": "\u0000"}),
+        c.post("/platforms/qq/takedowns/undo", headers=admin, json={"actions": ["\u0000"], "reason": "x"}),
+    ):
+        assert r.status_code < 500, (r.request.url, r.text)  # SQLite keeps the text; PostgreSQL: 400
+        if r.status_code >= 400:
+            assert r.headers["content-type"] == "application/problem+json"
+    for field, value in (("contact", "a\u0000b"), ("items", ["kw-003\u0000"])):
+        r = _file(world, "jade", CLAIM | {"id": "C-NUL-2", field: value})
+        assert assert_problem(r, 400, "ImportError_", "Import refused")["location"] == f"$.{field}"

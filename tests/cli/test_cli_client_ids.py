@@ -84,3 +84,38 @@ def test_usernames_and_token_names_follow_the_rules(db, capsys, monkeypatch):
     assert songclear(capsys, *db, "token", "list", "--json").json()["tokens"] == []
     ok = songclear(capsys, *db, "token", "create", "--role", "platform", "--party", "qq", "--json")
     assert ok.code == 0 and ok.json()["name"] == "platform qq"
+
+
+def test_the_command_line_bounds_days_rates_and_steps_as_the_api_does(db, tmp_path, capsys):
+    for args in (
+        (
+            "exposure",
+            "--platform",
+            "qq",
+            "--from",
+            "2015-07-01",
+            "--to",
+            "2015-08-01",
+            "--rate-per-play",
+            "1e999999",
+        ),
+        (
+            "exposure",
+            "--platform",
+            "qq",
+            "--from",
+            "2015-07-01",
+            "--to",
+            "2015-08-01",
+            "--step-days",
+            "10000000000",
+        ),
+        ("audit", "--platform", "qq", "--at", "9999-12-31"),
+        ("audit", "--platform", "qq", "--at", "2015-11-15", "--expiring-days", "99999999999999999999"),
+        ("claims", "alerts", "--now", "0001-01-01T00:00:00+14:00"),
+    ):
+        r = songclear(capsys, *db, *args, "--json")
+        assert r.code == 2 and r.json()["error"]["type"] == "InputError", (args, r.out, r.err)
+    far = _write(tmp_path, "far.json", CLAIM | {"received_at": "0001-01-01T00:00:00+14:00"})
+    r = songclear(capsys, *db, "claim", "add", far, "--json")
+    assert r.code == 2 and "$.received_at" in r.json()["error"]["message"]

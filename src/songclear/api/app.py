@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from songclear import web
 from songclear.api import errors
+from songclear.api.edge import RefuseNul
 from songclear.api.routers import claims, identify, jobs, ledger, platforms, review, system, takedowns
 from songclear.api.state import ApiState, Limits, utc_now
 from songclear.api.uploads import BodyLimit
@@ -60,6 +61,7 @@ def create_app(
     app.state.songclear.jobs.interrupt_unfinished()
     errors.install(app)
     app.add_middleware(BodyLimit, limit=app.state.songclear.limits.max_upload_bytes)
+    app.add_middleware(RefuseNul)
     for module in ROUTERS:
         app.include_router(module.router)
     web.install(app, secure_cookies=secure_cookies)

@@ -26,6 +26,7 @@ from songclear.domain.enforcement.claims import Claim
 from songclear.domain.enforcement.counternotice import CounterNotice
 from songclear.domain.enforcement.deadlines import Regime
 from songclear.domain.identifiers import check_id, normalise_isrc
+from songclear.domain.timespan import check_instant
 from songclear.errors import ImportError_, InputError, InvalidIdentifier
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -122,6 +123,8 @@ class _Fields:
             return default
         if not isinstance(value, str):
             raise self.error(f"expected a string, got {type(value).__name__}", key)
+        if "\x00" in value:
+            raise self.error("a NUL character (\\x00) is not text", key)
         return value
 
     def party(self, key: str) -> str | None:
@@ -139,6 +142,8 @@ class _Fields:
             or not all(isinstance(x, str) for x in value)
         ):
             raise self.error("expected a list of strings", key)
+        if any("\x00" in x for x in value):
+            raise self.error("a NUL character (\\x00) is not text", key)
         return tuple(value)
 
     def instant(self, key: str) -> datetime | None:
@@ -151,7 +156,10 @@ class _Fields:
             at = None
         if at is None or at.tzinfo is None:
             raise self.error(f"expected an ISO date-time with its offset, got {value!r}", key)
-        return at
+        try:
+            return check_instant(at, key)
+        except InputError as e:
+            raise self.error(e.message, key) from None
 
     def files(self, key: str, store) -> tuple[str, ...]:
         """The sha256 of each file ``key`` names, each stored with ``store(name, content)`` (which returns the

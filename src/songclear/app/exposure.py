@@ -14,6 +14,8 @@ from songclear.domain.grants import local_date
 from songclear.errors import InputError
 
 MAX_STEPS = 3660  # ten years of days: a wider period needs --step-days
+MAX_STEP_DAYS = 36_500  # a century: a longer step overflows the calendar
+MAX_RATE = 1_000_000  # per play or per day; a larger amount (1e999999) overflows the decimal arithmetic
 
 
 def exposure_report(
@@ -28,8 +30,11 @@ def exposure_report(
     from songclear.store.repository import LedgerRepository
     from songclear.store.takedowns import TakedownRepository
 
-    if step_days < 1:
-        raise InputError("--step-days must be >= 1")
+    if not 1 <= step_days <= MAX_STEP_DAYS:
+        raise InputError(f"--step-days must be from 1 to {MAX_STEP_DAYS}, got {step_days}")
+    for name, rate in (("--rate-per-play", rates.per_play), ("--rate-per-day", rates.per_day)):
+        if not (rate.is_finite() and 0 <= rate <= MAX_RATE):
+            raise InputError(f"{name} must be an amount from 0 to {MAX_RATE}, got {rate}")
     if end <= start:
         raise InputError(f"exposure period {start}..{end} is empty (--to is exclusive)")
     if (end - start).days / step_days > MAX_STEPS:

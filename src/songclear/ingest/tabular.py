@@ -159,6 +159,8 @@ def _json_rows(text: str, source: str) -> tuple[str | None, list[str], Iterator[
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _err(source, exc.lineno, None, f"not valid JSON: {exc.msg} (character {exc.colno})") from None
+    except RecursionError:  # arrays or objects nested thousands deep: bad input, not a crash
+        raise _err(source, 1, None, "not valid JSON: nested too deeply") from None
     declared = None
     if isinstance(doc, dict):
         unknown = sorted(set(doc) - {"kind", "rows", "version"})

@@ -11,10 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from songclear.api.auth import RIGHTS_HOLDER, Caller, Principal, require_platform
-from songclear.api.pages import MAX_LIMIT, Paged, Window
+from songclear.api.pages import MAX_LIMIT, MAX_OFFSET, Paged, Window
 from songclear.api.params import MAX_EXPIRING_DAYS, IsoDate, IsoDateTime
 from songclear.api.records import match_view, track_view
 from songclear.api.state import state
+from songclear.app.exposure import MAX_RATE, MAX_STEP_DAYS
 from songclear.errors import Forbidden, NotFound
 from songclear.store.repository import LedgerRepository
 
@@ -68,7 +69,7 @@ def audit(
     expiring_days: int = EXPIRING,
     known_at: KnownAt = None,
     limit: int = Query(100, ge=0, le=MAX_LIMIT, description="Decisions per page (0: none)."),
-    offset: int = Query(0, ge=0, description="Decisions to skip."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Decisions to skip."),
 ) -> dict:
     from songclear.app.audit import make_query, run_audit
     from songclear.app.views import audit_view, decision_view
@@ -170,9 +171,19 @@ def exposure(
     window: Window = Paged,
     start: Annotated[IsoDate, Query(alias="from", description="First day (YYYY-MM-DD).")],
     end: Annotated[IsoDate, Query(alias="to", description="Day after the last (exclusive).")],
-    rate_per_play: Decimal = Query(Decimal("0.01"), description="Amount per estimated play."),
-    rate_per_day: Decimal = Query(Decimal("1.00"), description="Amount per day when plays are unknown."),
-    step_days: int = Query(1, ge=1, description="Decide every N days (each holds until the next)."),
+    rate_per_play: Decimal = Query(
+        Decimal("0.01"), ge=0, le=MAX_RATE, allow_inf_nan=False, description="Amount per estimated play."
+    ),
+    rate_per_day: Decimal = Query(
+        Decimal("1.00"),
+        ge=0,
+        le=MAX_RATE,
+        allow_inf_nan=False,
+        description="Amount per day when plays are unknown.",
+    ),
+    step_days: int = Query(
+        1, ge=1, le=MAX_STEP_DAYS, description="Decide every N days (each holds until the next)."
+    ),
     territory: str = TERRITORY,
     use: str = USE,
 ) -> dict:

@@ -348,3 +348,15 @@ def test_a_nul_character_is_a_4xx_on_both_backends(world):
     for field, value in (("contact", "a\u0000b"), ("items", ["kw-003\u0000"])):
         r = _file(world, "jade", CLAIM | {"id": "C-NUL-2", field: value})
         assert assert_problem(r, 400, "ImportError_", "Import refused")["location"] == f"$.{field}"
+
+
+def test_an_uploaded_files_name_is_bounded_before_it_names_a_temporary_file(world):
+    """An import is parsed from a temporary copy named as uploaded: a 300-character name could not be created
+    (OSError, 500)."""
+    csv = b"id,name,kind\nL-LONG,Long Name,label\n"
+    r = world.client.post(
+        "/imports", headers=world.as_("admin"), files={"file": ("p" * 300 + ".csv", csv, "text/csv")}
+    )
+    assert "at most 255" in assert_problem(r, 400, "InputError", "Invalid input")["detail"]
+    parties = world.client.get("/parties?limit=1000", headers=world.as_("admin")).json()["items"]
+    assert "L-LONG" not in {p["id"] for p in parties}

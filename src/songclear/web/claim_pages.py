@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from pathlib import PurePath
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from songclear.api.auth import RIGHTS_HOLDER
 from songclear.api.state import state
+from songclear.api.uploads import upload_name
 from songclear.app.claim_filing import Filing
 from songclear.domain.enforcement.deadlines import REGIMES, Regime, alerts, rules_for, takedown_due
 from songclear.errors import InputError, NotFound, PayloadTooLarge
@@ -89,9 +89,7 @@ def _evidence(files: list[UploadFile], limit: int) -> dict[str, bytes]:
     for f in files:
         if not f.filename:
             continue  # the browser sends an empty part when no file was chosen
-        name = PurePath(f.filename).name
-        if name in ("", ".", ".."):
-            raise InputError("an evidence file needs a name")
+        name = upload_name(f)  # a label: at most 255 printable characters, without any folder
         if name in out:
             raise InputError(f"two evidence files are named {name!r}: give each its own")
         out[name] = f.file.read()

@@ -127,3 +127,23 @@ def test_the_claim_and_counter_forms_keep_the_id_rule(web_world):
         follow_redirects=False,
     )
     assert r.status_code == 400 and "$.id" in r.text
+
+
+def test_long_dead_sessions_are_pruned_at_the_next_login(database):
+    from datetime import timedelta
+
+    from songclear.store.sessions import SessionRepository
+
+    with database.session() as session:
+        repo = SessionRepository(session)
+        old = repo.open("ana", now=NOW - timedelta(days=31))
+        recent = repo.open("ana", now=NOW - timedelta(days=2))
+        repo.open("bo", now=NOW)  # prunes what opened before NOW - 30 days
+        assert not repo.is_live(old, "ana", now=NOW - timedelta(days=31), max_age_s=3600)  # its row is gone
+        assert repo.is_live(recent, "ana", now=NOW - timedelta(days=2), max_age_s=3600)
+        assert not repo.is_live(
+            recent, "bo", now=NOW - timedelta(days=2), max_age_s=3600
+        )  # another user's id
+        assert not repo.is_live(recent, "ana", now=NOW, max_age_s=3600)  # expired
+        repo.end(recent, now=NOW)
+        assert not repo.is_live(recent, "ana", now=NOW - timedelta(days=2), max_age_s=3600)

@@ -12,12 +12,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from songclear.store import tables
 
 T = tables.dashboard_sessions
+KEEP = timedelta(days=30)  # how long a session's row outlives it (far past any cookie's 8 hours)
 
 
 def _sha(session_id: str) -> str:
@@ -28,8 +29,10 @@ class SessionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def open(self, username: str, *, now: datetime) -> str:
-        """A new live session for ``username``; returns its id (for the cookie only, never stored)."""
+    def open(self, username: str, *, now: datetime, keep: timedelta = KEEP) -> str:
+        """A new live session for ``username``; returns its id (for the cookie only, never stored). Sessions
+        opened more than ``keep`` ago (long dead) are deleted on the way, so the table stays small."""
+        self.session.execute(delete(T).where(T.c.created_at < now - keep))
         session_id = secrets.token_urlsafe(32)
         self.session.execute(
             insert(T).values(session_sha256=_sha(session_id), username=username, created_at=now)

@@ -13,6 +13,7 @@ that turn them into output.
     ├── NotFound                   exit 3   HTTP 404
     ├── LedgerIntegrityError       exit 4   HTTP 409   facts that contradict each other (a cycle of parents)
     ├── StorageError               exit 5   HTTP 503   the database is unreachable or not migrated
+    ├── ServiceUnavailable         exit 5   HTTP 503   the server is shutting down (no new job is started)
     ├── AudioError                 exit 6   HTTP 422   a file that cannot be decoded
     ├── Unauthorized               exit 7   HTTP 401   the API was called without a valid token
     ├── Forbidden                  exit 7   HTTP 403   the token's role may not see or do this
@@ -81,6 +82,12 @@ class StorageError(SongclearError):
     exit_code = 5
     http_status = 503
     title = "Storage unavailable"
+
+
+class ServiceUnavailable(SongclearError):
+    exit_code = 5
+    http_status = 503
+    title = "Service unavailable"
 
 
 class AudioError(SongclearError):

@@ -100,3 +100,30 @@ def test_the_server_keeps_one_open_index_and_reopens_it_when_references_change(w
     assert r.status_code == 200, r.text
     assert r.json()["matches"][0]["recording"] == other_isrc
     assert st.fingerprint_index() is not first  # the commit rewrote the manifest: reopened once
+
+
+def test_a_clip_name_is_a_label_never_a_path_on_the_server(world, clips):
+    """A clip was written under the name the client gave: a 260-character name failed to open (a 500), and a
+    control character went into a path. Now the name is only a label, checked; the file is 'clip.mp3'."""
+    app = create_app(world.db_url, index_path=world.index_path, limits=Limits(identify_per_window=100))
+    try:
+        client, jade = Client(app), world.as_("jade")
+        long = "x" * 251 + ".mp3"
+        r = client.post("/identify", headers=jade, files={"file": (long, clips["excerpt"], "audio/mpeg")})
+        assert r.status_code == 200 and r.json()["clip"] == long and r.json()["matches"], r.text
+        too_long = {"file": ("y" * 256 + ".mp3", clips["excerpt"], "audio/mpeg")}
+        r = client.post("/identify", headers=jade, files=too_long)
+        assert r.status_code == 400 and r.json()["type"] == "urn:songclear:problem:InputError", r.text
+        for bad in (b"a\x00b.mp3", b"a\x01b.mp3", b"tab\there.mp3"):  # raw bytes: httpx would %-encode them
+            body = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="' + bad + b'"\r\n'
+                    b"Content-Type: audio/mpeg\r\n\r\n" + clips["excerpt"] + b"\r\n--B--\r\n")  # fmt: skip
+            headers = jade | {"Content-Type": "multipart/form-data; boundary=B"}
+            r = client.post("/identify", headers=headers, content=body)
+            assert r.status_code == 400 and r.json()["type"] == "urn:songclear:problem:InputError", (
+                bad,
+                r.text,
+            )
+        r = client.post("/identify", headers=jade, files={"file": ("noise", clips["noise"], "audio/mpeg")})
+        assert r.status_code == 422 and r.json()["detail"].startswith("noise: ")  # no suffix: still decoded
+    finally:
+        app.state.songclear.close()

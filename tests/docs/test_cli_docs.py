@@ -162,10 +162,11 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
             "add",
             (
                 c := tmp_path / "claim.json",
+                (tmp_path / "shot.txt").write_text("kw-003 streamed"),
                 c.write_text(
                     '{"id": "C1", "regime": "cn-ndr", "claimant": "L-JADE", "platform": "kuwo", "contact": "a",'
                     ' "received_at": "2015-11-16T10:00:00+08:00", "address": "b", "items": ["kw-003", "kw-001"],'
-                    ' "recordings": ["CN-J01-14-00005", "CN-J01-14-00001"], "evidence": ["' + "0" * 64 + '"]}'
+                    ' "recordings": ["CN-J01-14-00005", "CN-J01-14-00001"], "evidence": ["shot.txt"]}'
                 ),
             )[0],
             "--json",
@@ -181,7 +182,7 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
                 n := tmp_path / "counter.json",
                 n.write_text(
                     '{"id": "N1", "respondent": "u", "received_at": "2015-11-18T09:00:00+08:00", "contact": "a",'
-                    ' "address": "b", "items": ["kuwo/kw-003"], "evidence": ["' + "0" * 64 + '"]}'
+                    ' "address": "b", "items": ["kuwo/kw-003"], "evidence": ["shot.txt"]}'
                 ),
             )[0],
             "--json",

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from songclear import web
 from songclear.api import errors
+from songclear.api.edge import RefuseNul
 from songclear.api.routers import claims, identify, jobs, ledger, platforms, review, system, takedowns
 from songclear.api.state import ApiState, Limits, utc_now
 from songclear.api.uploads import BodyLimit
@@ -31,11 +32,13 @@ def create_app(
     demo: bool = False,
     clock: Callable[[], datetime] | None = None,
     limits: Limits | None = None,
+    secure_cookies: bool = False,
 ) -> FastAPI:
     """The songclear API over ``db_url`` (migrated to the newest schema on start).
 
     ``demo``: requests without a token may read (never write); for the dashboard demo only.
     ``clock``: when facts are recorded (imports, claims, takedowns, jobs), for tests and replays; default: now, UTC.
+    ``secure_cookies``: the dashboard's session cookie is marked Secure (sent over HTTPS only): for TLS deployments.
     Jobs a previous server left queued or running are marked failed (interrupted) here, at start-up."""
     from songclear.app.fingerprints import default_index_path
     from songclear.store.database import Database
@@ -58,7 +61,8 @@ def create_app(
     app.state.songclear.jobs.interrupt_unfinished()
     errors.install(app)
     app.add_middleware(BodyLimit, limit=app.state.songclear.limits.max_upload_bytes)
+    app.add_middleware(RefuseNul)
     for module in ROUTERS:
         app.include_router(module.router)
-    web.install(app)
+    web.install(app, secure_cookies=secure_cookies)
     return app

@@ -1,51 +1,47 @@
-"""Claims and counter-notices filed over HTTP: a JSON object and its evidence files, handed to the app layer as the
-CLI hands them (``app.claims.add_claim`` and ``counter`` read a JSON file whose evidence names sit beside it).
+"""Claims and counter-notices filed over HTTP: the multipart form's JSON object and its uploaded evidence files, as
+one ``Filing`` (``app.claim_filing``) handed to the app layer.
 
-The uploaded evidence files are written beside the JSON in a temporary folder under the names the client gave, and
-the object's ``evidence`` lists them (a file uploaded but not named in the object is added to it), so the stored
-claim points to each file by its sha256 just as a claim filed on the command line does.
+Evidence is only ever the bytes uploaded in the same request: the object's ``evidence`` (and
+``agent_authorisation``) name uploads by their file name or their sha256, and an upload the object does not name
+is added to its ``evidence``. Nothing the client names is looked up on the server's disk, and a hash names nothing
+but an upload of this request (docs/enforcement.md, "Evidence").
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
+import hashlib
 
 from songclear.api.uploads import Upload
+from songclear.app.claim_filing import FILE_FIELDS, Filing, parse_json_object
 from songclear.errors import ImportError_, InputError
 
 
 def parse_object(text: str, what: str) -> dict:
+    """The form field's JSON object; JSON nested too deeply, or not an object, is refused (400)."""
     try:
-        data = json.loads(text)
-    except ValueError as e:
-        raise InputError(f"the {what} is not valid JSON: {e}") from None
-    if not isinstance(data, dict):
-        raise InputError(f"the {what} must be a JSON object")
-    return data
+        return parse_json_object(text, what)
+    except ImportError_ as e:
+        raise InputError(f"the {what} is not a usable JSON object: {e.detail}") from None
 
 
-def with_evidence(data: dict, files: list[Upload]) -> dict:
-    """``data`` whose ``evidence`` names every uploaded file."""
-    listed = data.get("evidence") or []
-    listed = [listed] if isinstance(listed, str) else list(listed)
-    names = [f.name for f in files]
+def filing(what: str, data: dict, uploads: list[Upload]) -> Filing:
+    """The filing of ``data`` with ``uploads``; every upload is evidence, named in ``data`` or added to it."""
+    names = [u.name for u in uploads]
     if len(set(names)) != len(names):
         raise InputError("two evidence files have the same name: give each its own")
-    return data | {"evidence": listed + [n for n in names if n not in listed]} if files else data
-
-
-def filed(what: str, data: dict, files: list[Upload], call: Callable[[Path], object]):
-    """``call(path)`` on the object written as ``<what>.json`` beside its evidence files; errors name the upload,
-    not the temporary folder."""
-    with tempfile.TemporaryDirectory(prefix=f"songclear-{what}-") as folder:
-        for f in files:
-            (Path(folder) / f.name).write_bytes(f.data)
-        path = Path(folder) / f"{what}.json"
-        path.write_text(json.dumps(with_evidence(data, files), ensure_ascii=False), encoding="utf-8")
-        try:
-            return call(path)
-        except ImportError_ as e:
-            raise type(e)(e.detail.replace(folder + "/", ""), source=what, location=e.location) from e
+    files = {u.name: u.data for u in uploads}
+    named: set[str] = set()
+    for key in FILE_FIELDS:
+        value = data.get(key)
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        named |= {v for v in values if isinstance(v, str)}
+    unnamed = [
+        u.name for u in uploads if u.name not in named and hashlib.sha256(u.data).hexdigest() not in named
+    ]
+    if unnamed:
+        listed = data.get("evidence") or []
+        listed = [listed] if isinstance(listed, str) else listed
+        if not isinstance(listed, list):
+            raise ImportError_("expected a list of file names or sha256", source=what, location="$.evidence")
+        data = data | {"evidence": [*listed, *unnamed]}
+    return Filing(data, what, files)

@@ -21,8 +21,12 @@ TYPE_PREFIX = "urn:songclear:problem:"
 log = logging.getLogger("songclear.api")
 
 
-# Starlette's own HTTP errors (an unknown route, a wrong method) by status.
-_HTTP_TITLES = {404: ("NotFound", "Not found"), 405: ("MethodNotAllowed", "Method not allowed")}
+# Starlette's own HTTP errors by status: a body or form it cannot parse (400), an unknown route, a wrong method.
+_HTTP_TITLES = {
+    400: ("InputError", InputError.title),
+    404: ("NotFound", "Not found"),
+    405: ("MethodNotAllowed", "Method not allowed"),
+}
 
 
 def problem(request: Request, status: int, kind: str, title: str, detail: str, **extra) -> JSONResponse:

@@ -22,12 +22,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from songclear.errors import SongclearError
+from songclear.errors import ServiceUnavailable, SongclearError
 from songclear.store.service_jobs import JobRepository, ServiceJob
 
 log = logging.getLogger("songclear.api.jobs")
 Progress = Callable[..., None]  # progress(done: int, total: int | None = None, message: str | None = None)
 Work = Callable[[Progress], dict]
+STOPPING = "the server is shutting down and starts no new job: start it again once the server is back"
 
 
 class JobRunner:
@@ -36,6 +37,7 @@ class JobRunner:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="songclear-job")
         self._idle = threading.Condition()
         self._running = 0
+        self._closed = False
 
     def interrupt_unfinished(self) -> int:
         """At start-up: fail the jobs a stopped server left queued or running."""
@@ -44,7 +46,10 @@ class JobRunner:
 
     def submit(self, kind: str, who, params: dict, work: Work, *, party: str | None = None) -> ServiceJob:
         """Queue ``work`` as a job started by ``who`` (an auth.Principal); ``party``: who else may see it
-        (default: the caller's own party)."""
+        (default: the caller's own party). Once the runner is shut down (the server stopping), ServiceUnavailable
+        (503): nothing is recorded."""
+        if self._closed:
+            raise ServiceUnavailable(STOPPING)
         with self.db.session() as session:
             job = JobRepository(session).create(
                 kind=kind, actor=who.actor, role=who.role, party=party or who.party, params=params,
@@ -52,7 +57,14 @@ class JobRunner:
             )  # fmt: skip
         with self._idle:
             self._running += 1
-        self._pool.submit(self._run, job.job_id, work)
+        try:
+            self._pool.submit(self._run, job.job_id, work)
+        except RuntimeError:  # shut down since the check above: the job is failed, never left queued
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+            self._update(lambda jobs: jobs.fail(job.job_id, STOPPING, now=self.clock()))
+            raise ServiceUnavailable(STOPPING) from None
         return job
 
     def get(self, job_id: str) -> ServiceJob:
@@ -77,6 +89,7 @@ class JobRunner:
 
     def shutdown(self) -> None:
         """Stop taking jobs; the queued ones are dropped (marked interrupted at the next start)."""
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self, job_id: str, work: Work) -> None:

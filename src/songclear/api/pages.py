@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Depends, Query
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000  # far past any list, and well inside what islice and SQL OFFSET take
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class Window:
 
 def _window(
     limit: int = Query(100, ge=1, le=MAX_LIMIT, description="Items per page."),
-    offset: int = Query(0, ge=0, description="Items to skip."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Items to skip."),
 ) -> Window:
     return Window(limit, offset)
 

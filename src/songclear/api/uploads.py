@@ -31,10 +31,19 @@ class Upload:
     data: bytes
 
 
+MAX_NAME = 255
+
+
 def upload_name(file: UploadFile) -> str:
+    """The file name the client gave, without any folder: a label (in answers, errors, the evidence store), never a
+    path the server writes to or reads from."""
     name = PurePath(file.filename or "").name
     if not name or name in (".", ".."):
         raise InputError("the uploaded file needs a file name")
+    if len(name) > MAX_NAME or not name.isprintable():
+        raise InputError(
+            f"an uploaded file's name is at most {MAX_NAME} printable characters, got {name[:80]!r}"
+        )
     return name
 
 

@@ -34,18 +34,16 @@ from songclear.domain.audit import diff, summarise
 from songclear.domain.catalogue import LibraryTrack
 from songclear.domain.clearance import decide
 from songclear.domain.decision import ClearanceDecision, Status
-from songclear.domain.grants import DEFAULT_TZ, day_out_of_range, start_of_day
+from songclear.domain.grants import DEFAULT_TZ, start_of_day
 from songclear.domain.ledger import Ledger
-from songclear.domain.rules import ClearanceQuery
+from songclear.domain.rules import MAX_EXPIRING_DAYS, ClearanceQuery
 from songclear.domain.territory import normalise_code
+from songclear.domain.timespan import check_day
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InputError, NotFound
 from songclear.reports.context import grant_parties_from_ledger
 
 T = TypeVar("T")
-
-
-MAX_EXPIRING_DAYS = 3660  # ten years: a lapse further off is not "soon" in any compliance sense
 
 
 def make_query(
@@ -62,9 +60,8 @@ def make_query(
     if code == "Worldwide":
         raise InputError("an audit asks about one territory (e.g. CN), not Worldwide")
     if not 0 <= expiring_days <= MAX_EXPIRING_DAYS:
-        raise InputError(f"--expiring-days must be between 0 and {MAX_EXPIRING_DAYS}, got {expiring_days}")
-    if (why := day_out_of_range(day)) is not None:
-        raise InputError(f"the day audited: {why}")
+        raise InputError(f"--expiring-days must be from 0 to {MAX_EXPIRING_DAYS}, got {expiring_days}")
+    check_day(day, "the day audited")
     return ClearanceQuery(
         at=start_of_day(day, tz),
         territory=code,

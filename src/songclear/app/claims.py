@@ -4,133 +4,32 @@ transaction."""
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
+from songclear.app.claim_filing import Filing, parse_claim, parse_counter
 from songclear.app.enforcement import ApplyReport, lift_claim_takedowns, put_in_force
 from songclear.domain.enforcement.claimants import ClaimantStats, claimant_stats
 from songclear.domain.enforcement.claims import Claim, ClaimAnswer, Outcome, Verdict, answer_claim, missing
 from songclear.domain.enforcement.counternotice import (
     ClaimCase,
     CounterAnswer,
-    CounterNotice,
     may_restore,
     receive_counter_notice,
 )
-from songclear.domain.enforcement.deadlines import Alert, Regime, alerts, rules_for, takedown_due
-from songclear.domain.identifiers import normalise_isrc
-from songclear.errors import ImportError_, InputError
+from songclear.domain.enforcement.deadlines import Alert, alerts, rules_for, takedown_due
 from songclear.store.auditlog import log_event
 from songclear.store.claims import ClaimRepository, answer_to_dict, claim_to_dict, counter_to_dict
 from songclear.store.database import write_session
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-CLAIM_FIELDS = frozenset(Claim.__dataclass_fields__) | {"evidence_files"}
-COUNTER_FIELDS = frozenset(CounterNotice.__dataclass_fields__)
 
-
-def _read_json(path: Path, allowed: frozenset[str], required: tuple[str, ...]) -> dict:
-    if not path.is_file():
-        raise ImportError_("file not found", source=str(path))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
-        raise ImportError_(f"not valid JSON: {e}", source=str(path)) from None
-    if not isinstance(data, dict):
-        raise ImportError_("expected a JSON object", source=str(path), location="$")
-    for key in sorted(set(data) - allowed):
-        raise ImportError_(
-            f"unknown field (expected: {', '.join(sorted(allowed))})", source=str(path), location=f"$.{key}"
-        )
-    for key in required:
-        if not data.get(key):
-            raise ImportError_("required", source=str(path), location=f"$.{key}")
-    return data
-
-
-def _instant(value, path: Path, key: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        at = datetime.fromisoformat(str(value))
-    except ValueError:
-        at = None
-    if at is None or at.tzinfo is None:
-        raise ImportError_(
-            f"expected an ISO date-time with its offset, got {value!r}", source=str(path), location=f"$.{key}"
-        )
-    return at
-
-
-def _files(repo: ClaimRepository, values, path: Path, key: str, now: datetime) -> tuple[str, ...]:
-    """Each value is a sha256 already stored, or a file path (relative to the claim's file), stored by hash."""
-    if isinstance(values, str):
-        values = [values]
-    out = []
-    for i, v in enumerate(values or ()):
-        if isinstance(v, str) and _SHA256.match(v):
-            out.append(v)
-            continue
-        f = (path.parent / str(v)).resolve()
-        if not f.is_file():
-            raise ImportError_(f"evidence file {v!r} not found", source=str(path), location=f"$.{key}[{i}]")
-        out.append(repo.store_evidence(f.name, f.read_bytes(), at=now))
-    return tuple(out)
-
-
-def _isrc(value: str) -> str:
-    try:
-        return normalise_isrc(value)
-    except InputError:
-        return value  # kept as given: missing() tells the claimant it is not an ISRC
-
-
-def _seq(data: dict, key: str, path: Path) -> tuple[str, ...]:
-    v = data.get(key) or []
-    if isinstance(v, str) or not all(isinstance(x, str) for x in v):
-        raise ImportError_("expected a list of strings", source=str(path), location=f"$.{key}")
-    return tuple(v)
-
-
-def _territory(data: dict, path: Path) -> str:
-    """The one territory a claim speaks for (an ISO 3166 code, or Worldwide): its takedowns block it there."""
-    from songclear.domain.territory import normalise_code
-
-    try:
-        return normalise_code(str(data.get("territory") or "CN"))
-    except InputError as e:
-        raise ImportError_(e.message, source=str(path), location="$.territory") from None
-
-
-def parse_claim(repo: ClaimRepository, path: Path, now: datetime) -> Claim:
-    d = _read_json(path, CLAIM_FIELDS, ("id", "regime", "claimant", "platform", "received_at"))
-    try:
-        regime = Regime(d["regime"])
-    except ValueError:
-        raise ImportError_(f"unknown regime {d['regime']!r}", source=str(path), location="$.regime") from None
-    auth = d.get("agent_authorisation")
-    return Claim(
-        id=str(d["id"]), regime=regime, claimant=str(d["claimant"]), platform=str(d["platform"]),
-        received_at=_instant(d["received_at"], path, "received_at"), agent=d.get("agent"),
-        agent_authorisation=_files(repo, [auth], path, "agent_authorisation", now)[0] if auth else None,
-        contact=d.get("contact", ""), address=d.get("address", ""), identity=d.get("identity", ""),
-        signature=d.get("signature", ""), recordings=tuple(_isrc(r) for r in _seq(d, "recordings", path)),
-        works=_seq(d, "works", path), items=_seq(d, "items", path), territory=_territory(d, path),
-        use=d.get("use", "Stream"), evidence=_files(repo, d.get("evidence"), path, "evidence", now),
-        statements=frozenset(_seq(d, "statements", path)),
-        order_deadline=_instant(d.get("order_deadline"), path, "order_deadline"),
-    )  # fmt: skip
-
-
-def add_claim(db, path: Path, *, now: datetime, actor: str) -> tuple[Claim, tuple[str, ...], bool]:
-    """Store a claim and its evidence files. An incomplete claim is stored too (not executed): the answer says
-    what is missing. Returns the claim, what it lacks, and whether it is new."""
+def add_claim(db, filing: Filing, *, now: datetime, actor: str) -> tuple[Claim, tuple[str, ...], bool]:
+    """Store a claim and its evidence files (only files sent with it: ``claim_filing``). An incomplete claim is
+    stored too (not executed): the answer says what is missing. Returns the claim, what it lacks, and whether it
+    is new."""
     with write_session(db) as session:
         repo = ClaimRepository(session)
-        claim = parse_claim(repo, path, now)
+        claim = parse_claim(filing, lambda name, content: repo.store_evidence(name, content, at=now))
         lacking = missing(claim, rules_for(claim.regime))
         new = repo.save_claim(claim, lacking, at=now)
         if new:
@@ -193,21 +92,15 @@ def answer(db, claim_id: str, *, now: datetime, actor: str, apply: bool = False)
     return report
 
 
-def counter(db, claim_id: str, path: Path, *, now: datetime, actor: str) -> CounterAnswer:
-    """Record a counter-notice; a valid one starts the regime's restore clock, an incomplete one is answered
-    with what it lacks."""
+def counter(db, claim_id: str, filing: Filing, *, now: datetime, actor: str) -> CounterAnswer:
+    """Record a counter-notice (its evidence: only files sent with it); a valid one starts the regime's restore
+    clock, an incomplete one is answered with what it lacks."""
     with write_session(db) as session:
         claims = ClaimRepository(session)
         case = claims.case(claim_id)
-        d = _read_json(path, COUNTER_FIELDS - {"claim_id"}, ("id", "respondent", "received_at"))
-        notice = CounterNotice(
-            id=str(d["id"]), claim_id=claim_id, respondent=str(d["respondent"]),
-            received_at=_instant(d["received_at"], path, "received_at"),
-            forwarded_at=_instant(d.get("forwarded_at"), path, "forwarded_at"), contact=d.get("contact", ""),
-            address=d.get("address", ""), identity=d.get("identity", ""), signature=d.get("signature", ""),
-            items=_seq(d, "items", path), evidence=_files(claims, d.get("evidence"), path, "evidence", now),
-            statements=frozenset(_seq(d, "statements", path)),
-        )  # fmt: skip
+        notice = parse_counter(
+            filing, claim_id, lambda name, content: claims.store_evidence(name, content, at=now)
+        )
         result = receive_counter_notice(case, notice)
         payload = {
             "counter": counter_to_dict(notice),

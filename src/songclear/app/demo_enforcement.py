@@ -55,6 +55,7 @@ def play_enforcement(db, out: Path) -> dict:
 
 def play_claim(db, out: Path) -> dict:
     """The first half, 2015-08-05 to 2015-08-07: the claim, the takedown, the counter-notice, the restore."""
+    from songclear.app.claim_filing import read_filing
     from songclear.app.claims import add_claim, answer, counter, restore
 
     work = out / "enforcement"
@@ -64,13 +65,15 @@ def play_claim(db, out: Path) -> dict:
     claim_path.write_text(json.dumps(CLAIM, ensure_ascii=False), encoding="utf-8")
     counter_path.write_text(json.dumps(COUNTER, ensure_ascii=False), encoding="utf-8")
 
-    _, missing, new = add_claim(db, claim_path, now=CLAIM_AT, actor=ACTOR)
+    _, missing, new = add_claim(db, read_filing(claim_path), now=CLAIM_AT, actor=ACTOR)
     story: dict = {"claim": CLAIM["id"], "missing": list(missing), "played": new}
     if not new:
         return story
     answered = answer(db, CLAIM["id"], now=at("2015-08-05", 15), actor=ACTOR, apply=True)
     story["answer"] = answered.as_dict()
-    answer_to_counter = counter(db, CLAIM["id"], counter_path, now=at("2015-08-07", 9, 30), actor=ACTOR)
+    answer_to_counter = counter(
+        db, CLAIM["id"], read_filing(counter_path), now=at("2015-08-07", 9, 30), actor=ACTOR
+    )
     story["counter"] = {
         "id": COUNTER["id"],
         "valid": not answer_to_counter.missing,

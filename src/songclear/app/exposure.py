@@ -26,6 +26,7 @@ from songclear.domain.grants import DEFAULT_TZ, start_of_day
 from songclear.errors import InputError
 
 MAX_DAYS = 36_600  # a century of days; the cost is per breakpoint, not per day
+MAX_RATE = 1_000_000  # per play or per day; a larger amount (1e999999) overflows the decimal arithmetic
 
 
 def exposure_report(
@@ -41,6 +42,9 @@ def exposure_report(
     from songclear.errors import NotFound
     from songclear.store.repository import LedgerRepository
 
+    for name, rate in (("--rate-per-play", rates.per_play), ("--rate-per-day", rates.per_day)):
+        if not (rate.is_finite() and 0 <= rate <= MAX_RATE):
+            raise InputError(f"{name} must be an amount from 0 to {MAX_RATE}, got {rate}")
     if end <= start:
         raise InputError(f"exposure period {start}..{end} is empty (--to is exclusive)")
     if (end - start).days > MAX_DAYS:

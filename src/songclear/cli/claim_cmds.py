@@ -36,12 +36,14 @@ def claim_add(
     file: Path = typer.Argument(..., help="The claim as a JSON object."),
     json_: bool = JSON,
 ) -> None:
-    """Receive a claim; evidence files it names are stored by sha256. An incomplete claim is stored but not
-    executed: the answer says what is missing."""
+    """Receive a claim; the evidence files it names (paths relative to it) are read and stored by sha256. An
+    incomplete claim is stored but not executed: the answer says what is missing."""
+    from songclear.app.claim_filing import read_filing
     from songclear.app.claims import add_claim
     from songclear.store.claims import claim_to_dict
 
-    claim, lacking, new = add_claim(ctx.obj.database(), file, now=ctx.obj.now(), actor=ctx.obj.actor())
+    filing = read_filing(file)
+    claim, lacking, new = add_claim(ctx.obj.database(), filing, now=ctx.obj.now(), actor=ctx.obj.actor())
     view = {"claim": claim_to_dict(claim), "complete": not lacking, "missing": list(lacking), "new": new}
     state = "complete" if not lacking else "incomplete, not executed: " + "; ".join(lacking)
     _out(json_, view, f"claim {claim.id} received ({state})")
@@ -77,9 +79,10 @@ def claim_counter(
 ) -> None:
     """Record a counter-notice: a valid one starts the restore clock, an incomplete one is answered with what it
     lacks."""
+    from songclear.app.claim_filing import read_filing
     from songclear.app.claims import counter
 
-    r = counter(ctx.obj.database(), claim_id, file, now=ctx.obj.now(), actor=ctx.obj.actor())
+    r = counter(ctx.obj.database(), claim_id, read_filing(file), now=ctx.obj.now(), actor=ctx.obj.actor())
     window = None
     if r.window:
         window = {"earliest": r.window[0].due, "latest": r.window[1].due, "basis": r.window[1].basis}

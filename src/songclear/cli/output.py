@@ -33,26 +33,25 @@ def _default(o):
 
 
 def parse_day(text: str, flag: str) -> date:
-    from songclear.domain.grants import day_out_of_range
+    from songclear.domain.timespan import check_day
     from songclear.errors import InputError
 
     try:
         day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{flag} expects a date YYYY-MM-DD, got {text!r}") from None
-    if (why := day_out_of_range(day)) is not None:
-        raise InputError(f"{flag}: {why}")
-    return day
+    return check_day(day, flag)
 
 
 def parse_instant(text: str, flag: str) -> datetime:
     """An ISO date or date-time; naive values are UTC (the ledger records in UTC)."""
     from datetime import UTC
 
+    from songclear.domain.timespan import check_instant
     from songclear.errors import InputError
 
     try:
-        value = datetime.fromisoformat(text)
+        value = check_instant(datetime.fromisoformat(text), flag)
     except ValueError:
         raise InputError(
             f"{flag} expects an ISO date-time such as 2015-11-20T00:00:00+08:00, got {text!r}"

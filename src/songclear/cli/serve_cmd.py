@@ -46,6 +46,12 @@ def serve_cmd(
     ),
     max_upload_mb: float = typer.Option(20.0, "--max-upload-mb", help="Largest request body (413 beyond)."),
     job_workers: int = typer.Option(2, "--job-workers", help="Threads running background jobs."),
+    secure_cookies: bool = typer.Option(
+        False,
+        "--secure-cookies",
+        help="Mark the dashboard's session cookie Secure (HTTPS only): set it when clients reach the server "
+        "through TLS (a proxy in front).",
+    ),
     json_: bool = typer.Option(
         False, "--json", help="Print the address served as one JSON line, then serve."
     ),
@@ -71,10 +77,12 @@ def serve_cmd(
         claims_per_window=claims_limit,
         job_workers=job_workers,
     )
-    app = create_app(db_url, index_path=index_path, demo=demo, limits=limits)
+    app = create_app(db_url, index_path=index_path, demo=demo, limits=limits, secure_cookies=secure_cookies)
     url = f"http://{host}:{port}"
     if json_:
-        emit_json({"url": url, "db": app.state.songclear.db.url, "demo": demo})
+        emit_json(
+            {"url": url, "db": app.state.songclear.db.url, "demo": demo, "secure_cookies": secure_cookies}
+        )
     else:
         console.print(f"serving {url} (OpenAPI: {url}/docs){' in demo mode' if demo else ''}")
         console.print(f"dashboard: {url}/ui/")

@@ -16,6 +16,8 @@ from songclear.domain.grants import Grant, TerminationCause, local_date
 from songclear.domain.ledger import Ledger
 from songclear.domain.vocabulary import Right, expand_uses
 
+MAX_EXPIRING_DAYS = 36_500  # a century: the longest 'expiring' horizon asked (a longer one overflows a date)
+
 
 @dataclass(frozen=True, slots=True)
 class ClearanceQuery:

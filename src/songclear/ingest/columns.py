@@ -230,7 +230,6 @@ ARTIST_COLUMNS = (
     _col("name", "text", text, "周杰伦", required=True),
     _many("aliases", text, "Jay Chou;周杰倫;Zhou Jielun"),
     _col("party", "text", text, "L-JVR"),
-    RECORDED_AT,
 )
 RECORDING_COLUMNS = (
     _col("isrc", "ISRC", _as_text(normalise_isrc), "CN-A01-15-00001", required=True),

@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from songclear.errors import SongclearError, StorageError
+from songclear.errors import InputError, SongclearError, StorageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -133,6 +133,10 @@ class Database:
         except SongclearError:
             raise
         except DBAPIError as e:
+            if _nul_in_text(e):  # the input's fault, not the database's: PostgreSQL text holds no NUL
+                raise InputError(
+                    "text with a NUL character (\\x00) can be neither stored nor looked up"
+                ) from e
             raise StorageError(f"database error on {self.url}: {_reason(e)}") from e
 
     def _alembic(self) -> Config:
@@ -199,6 +203,11 @@ def write_session(db):
         return db.session(write=True)
     except TypeError:  # raised by the call itself, before any transaction begins
         return db.session()
+
+
+def _nul_in_text(e: DBAPIError) -> bool:
+    """psycopg refuses a NUL character in a text parameter (PostgreSQL's text cannot hold one)."""
+    return "NUL (0x00)" in str(getattr(e, "orig", "") or "")
 
 
 def _reason(e: SQLAlchemyError) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from songclear.domain.identifiers import check_label
 from songclear.errors import InputError, NotFound
 from songclear.store import tables
 from songclear.store.auditlog import log_event
@@ -74,7 +75,9 @@ class TokenRepository:
     def create(
         self, *, name: str, role: str, party: str | None, now: datetime, actor: str
     ) -> tuple[str, ApiToken]:
-        """Store a new token; return its secret (shown once, never stored) and the token."""
+        """Store a new token; return its secret (shown once, never stored) and the token. ``name`` is a label for
+        people (printable text, at most 200 characters: ``domain.identifiers.check_label``)."""
+        name = check_label(name, "a token's name")
         secret = SECRET_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken(secrets.token_hex(4), name, role, party, now)
         self.session.execute(

@@ -18,14 +18,16 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from songclear.domain.identifiers import MAX_ID_LENGTH, check_id
 from songclear.errors import InputError, NotFound
 from songclear.store import tables
 from songclear.store.auditlog import log_event
+from songclear.store.sessions import SessionRepository
 
 T = tables.users
 SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES = 2**14, 8, 1, 32  # ~16 MiB and ~50 ms a check
 MIN_PASSWORD = 8
-MAX_USERNAME = 64
+MAX_USERNAME = MAX_ID_LENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +75,9 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
 def check_username(name: str) -> str:
-    name = name.strip()
-    if not name or len(name) > MAX_USERNAME or any(c.isspace() for c in name):
-        raise InputError(f"a username is 1 to {MAX_USERNAME} characters without spaces, got {name!r}")
-    return name
+    """A new user's name: surrounding spaces dropped, then the rule of every client-chosen id
+    (``domain.identifiers.check_id``: 1 to 64 characters of A-Z a-z 0-9 . _ - @)."""
+    return check_id(name.strip(), "username")
 
 
 class UserRepository:
@@ -127,6 +128,7 @@ class UserRepository:
         )
         if not done.rowcount:
             raise NotFound(f"no enabled user {username!r}")
+        SessionRepository(self.session).end_all(username, now=now)  # its dashboard sessions end with it
         log_event(self.session, at=now, actor=actor, action="user-disable", subject=username)
 
     def all(self) -> list[User]:

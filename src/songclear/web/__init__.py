@@ -13,10 +13,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
 
-def install(app: FastAPI) -> None:
-    """Add the dashboard's routes, templates and static files to the API app (see docs/dashboard.md)."""
+def install(app: FastAPI, *, secure_cookies: bool = False) -> None:
+    """Add the dashboard's routes, templates and static files to the API app (see docs/dashboard.md), and the
+    security headers to every response. ``secure_cookies``: the session cookie is sent over HTTPS only (set it
+    when the server is reached through TLS)."""
     from songclear.web import claim_pages, home_pages, platform_pages, report_pages, session, track_pages
     from songclear.web.render import PREFIX
+    from songclear.web.security import SecurityHeaders
 
     for module in (session, home_pages, platform_pages, claim_pages, track_pages, report_pages):
         app.include_router(module.router)
@@ -29,4 +32,6 @@ def install(app: FastAPI) -> None:
         session_cookie=session.SESSION_COOKIE,
         max_age=session.SESSION_MAX_AGE,
         same_site="lax",  # a cross-site POST carries no cookie; the CSRF token covers the rest
+        https_only=secure_cookies,  # the cookie's Secure flag
     )
+    app.add_middleware(SecurityHeaders)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from songclear.api.auth import ADMIN, PLATFORM, RIGHTS_HOLDER, require_platform
 from songclear.domain.grants import DEFAULT_TZ, local_date
+from songclear.domain.timespan import check_day
 from songclear.errors import Forbidden, InputError
 from songclear.web.session import Viewer
 
@@ -61,9 +62,10 @@ def parse_day(text: str | None, default: date) -> date:
     if not text:
         return default
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"a day is YYYY-MM-DD, got {text!r}") from None
+    return check_day(day, "the day")
 
 
 def today(now: datetime, demo: bool) -> date:

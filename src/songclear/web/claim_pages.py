@@ -1,23 +1,23 @@
 """Claims: the inbox with deadlines, a claim's page (evidence, per-item answers, steps), filing a claim, answering
 it, a counter-notice, the restore.
 
-A filed claim or counter-notice is written as the JSON file ``songclear claim add`` reads (docs/enforcement.md),
-with its evidence files beside it, and handed to the same app functions: one format, one set of checks.
+A filed claim or counter-notice is the JSON object ``songclear claim add`` reads (docs/enforcement.md) with the
+uploaded evidence files, one ``Filing`` handed to the same app functions: one format, one set of checks, and no
+evidence but the files uploaded with the form.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import tempfile
-from pathlib import Path, PurePath
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from songclear.api.auth import RIGHTS_HOLDER
 from songclear.api.state import state
+from songclear.api.uploads import upload_name
+from songclear.app.claim_filing import Filing
 from songclear.domain.enforcement.deadlines import REGIMES, Regime, alerts, rules_for, takedown_due
 from songclear.errors import InputError, NotFound, PayloadTooLarge
 from songclear.store.claims import ClaimRepository
@@ -82,22 +82,20 @@ def new_claim(request: Request, who: Viewer = Viewing):
     )  # fmt: skip
 
 
-def _store_files(folder: Path, files: list[UploadFile], limit: int) -> list[str]:
-    """Write the uploaded evidence into ``folder``/evidence; return the names relative to ``folder``."""
-    out, total = [], 0
-    (folder / "evidence").mkdir()
+def _evidence(files: list[UploadFile], limit: int) -> dict[str, bytes]:
+    """The uploaded evidence files by name (the only evidence a filing has: nothing is looked up on disk)."""
+    out: dict[str, bytes] = {}
+    total = 0
     for f in files:
         if not f.filename:
             continue  # the browser sends an empty part when no file was chosen
-        name = PurePath(f.filename).name
-        if name in ("", ".", ".."):
-            raise InputError("an evidence file needs a name")
-        data = f.file.read()
-        total += len(data)
+        name = upload_name(f)  # a label: at most 255 printable characters, without any folder
+        if name in out:
+            raise InputError(f"two evidence files are named {name!r}: give each its own")
+        out[name] = f.file.read()
+        total += len(out[name])
         if total > limit:
             raise PayloadTooLarge(f"the evidence files are over the limit of {limit} bytes")
-        (folder / "evidence" / name).write_bytes(data)
-        out.append(f"evidence/{name}")
     return out
 
 
@@ -127,18 +125,15 @@ def file_claim(
     may_file_claim(who, claimant)
     st = state(request)
     now = st.clock()
-    with tempfile.TemporaryDirectory(prefix="songclear-claim-") as tmp:
-        folder = Path(tmp)
-        body = {
-            "id": claim_id.strip(), "regime": regime, "claimant": claimant, "platform": platform,
-            "received_at": now.isoformat(), "contact": contact, "address": address, "identity": identity,
-            "signature": signature, "recordings": _words(recordings), "works": _words(works), "items": _words(items),
-            "territory": territory.strip() or "CN", "use": use.strip() or "Stream", "statements": statements,
-            "evidence": _store_files(folder, evidence, st.limits.max_upload_bytes),
-        }  # fmt: skip
-        path = folder / "claim.json"
-        path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        claim, lacking, new = add_claim(st.db, path, now=now, actor=who.actor)
+    files = _evidence(evidence, st.limits.max_upload_bytes)
+    body = {
+        "id": claim_id.strip(), "regime": regime, "claimant": claimant, "platform": platform,
+        "received_at": now.isoformat(), "contact": contact, "address": address, "identity": identity,
+        "signature": signature, "recordings": _words(recordings), "works": _words(works), "items": _words(items),
+        "territory": territory.strip() or "CN", "use": use.strip() or "Stream", "statements": statements,
+        "evidence": list(files),
+    }  # fmt: skip
+    claim, lacking, new = add_claim(st.writer, Filing(body, "claim", files), now=now, actor=who.actor)
     said = "Claim received" if new else "This claim was received before"
     if lacking:
         said += f"; it lacks: {', '.join(lacking)}"
@@ -224,16 +219,13 @@ def counter_notice(
     may_act_for_platform(who, case.claim.platform)
     st = state(request)
     now = st.clock()
-    with tempfile.TemporaryDirectory(prefix="songclear-counter-") as tmp:
-        folder = Path(tmp)
-        body = {
-            "id": counter_id.strip(), "respondent": respondent, "received_at": now.isoformat(), "contact": contact,
-            "address": address, "identity": identity, "signature": signature, "items": _words(items),
-            "statements": statements, "evidence": _store_files(folder, evidence, st.limits.max_upload_bytes),
-        }  # fmt: skip
-        path = folder / "counter.json"
-        path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        result = counter(st.db, claim_id, path, now=now, actor=who.actor)
+    files = _evidence(evidence, st.limits.max_upload_bytes)
+    body = {
+        "id": counter_id.strip(), "respondent": respondent, "received_at": now.isoformat(), "contact": contact,
+        "address": address, "identity": identity, "signature": signature, "items": _words(items),
+        "statements": statements, "evidence": list(files),
+    }  # fmt: skip
+    result = counter(st.writer, claim_id, Filing(body, "counter-notice", files), now=now, actor=who.actor)
     said = (
         "Valid counter-notice recorded"
         if not result.missing

@@ -4,9 +4,12 @@ A logged-in user is the same ``Principal`` (api/auth.py) as an API token with th
 page applies the API's role rules. Without a login, only a server in demo mode lets a visitor read (as the API's
 demo visitor does), and nobody writes.
 
-The session is Starlette's signed cookie (itsdangerous): it holds the username and the CSRF token, nothing
-secret. The signing key is ``SONGCLEAR_SECRET_KEY``, or a random one per server start (sessions then end when the
-server restarts; the server log says so). Each request re-reads the user, so disabling a user ends its sessions.
+The session is Starlette's signed cookie (itsdangerous): it holds the username, the CSRF token and the id of a
+server-side session (``store.sessions``; only its sha256 is stored). The signing key is ``SONGCLEAR_SECRET_KEY``,
+or a random one per server start (sessions then end when the server restarts; the server log says so). Each
+request re-reads the user and checks its session is live, so logging out ends the session for good (the same
+cookie replayed later is refused) and disabling a user ends all of its sessions. ``create_app(secure_cookies=True)``
+(``songclear serve --secure-cookies``) marks the cookie ``Secure``, for a server behind TLS.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from songclear.api.auth import DEMO_VISITOR, REGULATOR, Principal
 from songclear.api.state import state
 from songclear.errors import Forbidden, Unauthorized
+from songclear.store.sessions import SessionRepository
 from songclear.store.users import UserRepository
 from songclear.web.render import PREFIX, PageRoute, page, redirect
 
@@ -77,15 +81,19 @@ def csrf_token(request: Request) -> str:
 
 def viewer(request: Request) -> Viewer:
     """The logged-in user (or, in demo mode, a read-only visitor); otherwise Unauthorized (a redirect to login)."""
-    username = request.session.get("user")
+    username, session_id = request.session.get("user"), request.session.get("sid")
     if username:
-        with state(request).db.session() as session:
+        st = state(request)
+        with st.db.session() as session:
             user = UserRepository(session).get(username)
-        if user is not None:
+            live = isinstance(session_id, str) and SessionRepository(session).is_live(
+                session_id, username, now=st.clock(), max_age_s=SESSION_MAX_AGE
+            )
+        if user is not None and live:
             v = Viewer(Principal(user.role, user.party), user.username, csrf_token(request))
             request.state.viewer = v
             return v
-        request.session.clear()  # disabled since it logged in
+        request.session.clear()  # logged out, expired, or the user disabled since it logged in
     if state(request).demo:
         v = Viewer(DEMO_VISITOR, None, csrf_token(request))
         request.state.viewer = v
@@ -151,8 +159,10 @@ def login(
             request, "login.html.j2", http_status=401, csrf=expected, next=_safe_next(next),
             error="Unknown user, wrong password, or a disabled user.",
         )  # fmt: skip
+    with st.writer.session() as session:
+        session_id = SessionRepository(session).open(user.username, now=st.clock())
     request.session.clear()
-    request.session.update({"user": user.username, "csrf": secrets.token_urlsafe(24)})
+    request.session.update({"user": user.username, "sid": session_id, "csrf": secrets.token_urlsafe(24)})
     return redirect(request, _safe_next(next), f"Logged in as {user.username}.")
 
 
@@ -160,5 +170,10 @@ def login(
 def logout(request: Request, who: Viewer = Viewing, csrf: str = Form("")):
     if not hmac.compare_digest(csrf.encode(), (request.session.get("csrf") or "").encode()):
         raise Forbidden("this form is stale (CSRF check failed): reload it")
+    session_id = request.session.get("sid")
+    if isinstance(session_id, str):  # ended server-side: a copy of the cookie opens nothing any more
+        st = state(request)
+        with st.writer.session() as session:
+            SessionRepository(session).end(session_id, now=st.clock())
     request.session.clear()
     return redirect(request, f"{PREFIX}/login", "Logged out.")

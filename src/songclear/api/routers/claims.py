@@ -10,6 +10,7 @@ token, as identify is.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
@@ -24,15 +25,20 @@ from songclear.api.auth import (
     require,
     require_operator,
 )
-from songclear.api.claim_intake import filed, parse_object
+from songclear.api.claim_intake import filing, parse_object
 from songclear.api.pages import Paged, Window
+from songclear.api.params import IsoDateTime
 from songclear.api.state import ApiState, state
 from songclear.api.uploads import read_upload
 from songclear.errors import Forbidden, InputError, NotFound, StateConflict
 
 router = APIRouter(prefix="/claims", tags=["claims"])
 CLAIM_ID = Path(..., description="The claim's id (the claimant's reference).")
-EVIDENCE = File([], description="Evidence files; the object's 'evidence' may name them, else they are added.")
+EVIDENCE = File(
+    [],
+    description="Evidence files: the only evidence there is (the object's 'evidence' names them by file name or "
+    "sha256; unnamed ones are added). Nothing else is evidence: a name or hash of no upload is refused.",
+)
 
 
 def may_read_claim(who: Principal, claim) -> bool:
@@ -97,11 +103,8 @@ def file_claim(
         raise Forbidden(f"a rights holder files claims in its own name: claimant must be {who.party}")
     if who.role == PLATFORM and data.get("platform") != who.party:
         raise Forbidden(f"a platform records claims against itself: platform must be {who.party}")
-    files = [read_upload(f) for f in evidence]
-    now = st.clock()
-    stored, lacking, new = filed(
-        "claim", data, files, lambda path: add_claim(st.writer, path, now=now, actor=who.actor)
-    )
+    filed = filing("claim", data, [read_upload(f) for f in evidence])
+    stored, lacking, new = add_claim(st.writer, filed, now=st.clock(), actor=who.actor)
     response.headers["Location"] = f"/claims/{stored.id}"
     if not new:
         response.status_code = 200
@@ -135,9 +138,9 @@ def claim_alerts(
     request: Request,
     who: Principal = Caller,
     window: Window = Paged,
-    now: datetime | None = Query(
-        None, description="Judge at this instant (ISO; UTC if naive; default: now)."
-    ),
+    now: Annotated[
+        IsoDateTime | None, Query(description="Judge at this instant (ISO; UTC if naive; default: now).")
+    ] = None,
 ) -> dict:
     from songclear.domain.enforcement.deadlines import alerts
     from songclear.store.claims import ClaimRepository
@@ -242,14 +245,8 @@ def file_counter(
     require_operator(who, case.claim.platform)  # the platform forwards what its uploader sent
     st.claims_limiter.hit(who.token_id or who.actor)
     data = parse_object(counter, "counter-notice")
-    files = [read_upload(f) for f in evidence]
-    now = st.clock()
-    r = filed(
-        "counter",
-        data,
-        files,
-        lambda path: record_counter(st.writer, claim_id, path, now=now, actor=who.actor),
-    )
+    filed = filing("counter", data, [read_upload(f) for f in evidence])
+    r = record_counter(st.writer, claim_id, filed, now=st.clock(), actor=who.actor)
     window = None
     if r.window:
         window = {"earliest": r.window[0].due.isoformat(), "latest": r.window[1].due.isoformat(),
@@ -259,7 +256,7 @@ def file_counter(
 
 
 class SuitReport(BaseModel):
-    reported_at: datetime | None = Field(None, description="When the suit was reported (default: now).")
+    reported_at: IsoDateTime | None = Field(None, description="When the suit was reported (default: now).")
 
 
 class Withdrawal(BaseModel):

@@ -3,9 +3,10 @@ so decoding and fingerprinting never block the event loop."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from contextlib import suppress
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from fastapi import APIRouter, File, Request, UploadFile
 
@@ -37,11 +38,11 @@ def _identify(st: ApiState, upload: Upload) -> dict:
 
     index = st.fingerprint_index()
     with tempfile.TemporaryDirectory(prefix="songclear-clip-") as folder:
-        path = Path(folder) / upload.name  # the suffix tells the decoder what it reads
+        path = Path(folder) / f"clip{_suffix(upload.name)}"  # the suffix tells the decoder what it reads
         path.write_bytes(upload.data)
         (result,) = search_clips(index, [path])
     if result.error is not None:
-        raise AudioError(f"{upload.name}: {result.error.replace(folder + '/', '')}")
+        raise AudioError(f"{upload.name}: {result.error.replace(str(path), upload.name)}")
     titles = {}
     with st.db.session() as session:  # only the matched recordings, not the whole ledger
         repo = LedgerRepository(session)
@@ -50,3 +51,9 @@ def _identify(st: ApiState, upload: Upload) -> dict:
                 titles[isrc] = repo.get_recording(isrc).title
     result.clip = upload.name
     return result.as_dict(titles)
+
+
+def _suffix(name: str) -> str:
+    """The clip's file type from its name ('.mp3'), or none: the client's name is never a path on the server."""
+    suffix = PurePath(name).suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""

@@ -3,7 +3,7 @@ Location), then poll the job for its state, progress and result, and download th
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, UploadFile
@@ -20,6 +20,7 @@ from songclear.api.auth import (
     require_platform,
 )
 from songclear.api.pages import Paged, Window
+from songclear.api.params import MAX_EXPIRING_DAYS, IsoDate, IsoDateTime
 from songclear.api.state import state
 from songclear.api.uploads import DdexParties, ImportFile, ImportKind, read_upload
 from songclear.api.work import (
@@ -42,12 +43,12 @@ ACCEPTED = {202: {"description": "The job, queued; its URL is in the Location he
 
 class AuditJob(BaseModel):
     platform: str = Field(description="Platform party id.")
-    at: date = Field(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
+    at: IsoDate = Field(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
     territory: str = "CN"
     use: str = "Stream"
     model: str | None = Field(None, description="DDEX CommercialModelType; default: not asked about.")
-    expiring_days: int = Field(30, ge=0)
-    known_at: datetime | None = Field(None, description="Judge with the ledger as known at this instant.")
+    expiring_days: int = Field(30, ge=0, le=MAX_EXPIRING_DAYS)
+    known_at: IsoDateTime | None = Field(None, description="Judge with the ledger as known at this instant.")
 
 
 class ScanJob(BaseModel):
@@ -61,7 +62,7 @@ class ScanJob(BaseModel):
 class ReportJob(BaseModel):
     platform: str = Field(description="Platform party id.")
     notice: str = Field(description="The regulator notice's id, e.g. NCAC-2015-07.")
-    at: date = Field(description="The day the report speaks for (after the notice was issued).")
+    at: IsoDate = Field(description="The day the report speaks for (after the notice was issued).")
     formats: list[Literal["html", "csv", "pdf"]] = Field(["html", "csv"], min_length=1)
 
 
@@ -167,12 +168,12 @@ def start_audit(request: Request, response: Response, body: AuditJob, who: Princ
 
 
 class EveryPlatformAuditJob(BaseModel):
-    at: date = Field(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
+    at: IsoDate = Field(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
     territory: str = "CN"
     use: str = "Stream"
     model: str | None = Field(None, description="DDEX CommercialModelType; default: not asked about.")
-    expiring_days: int = Field(30, ge=0)
-    known_at: datetime | None = Field(None, description="Judge with the ledger as known at this instant.")
+    expiring_days: int = Field(30, ge=0, le=MAX_EXPIRING_DAYS)
+    known_at: IsoDateTime | None = Field(None, description="Judge with the ledger as known at this instant.")
 
 
 @router.post(

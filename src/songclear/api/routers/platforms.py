@@ -3,27 +3,35 @@ exposure."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import islice
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
 from songclear.api.auth import RIGHTS_HOLDER, Caller, Principal, require_platform
-from songclear.api.pages import MAX_LIMIT, Paged, Window
+from songclear.api.pages import MAX_LIMIT, MAX_OFFSET, Paged, Window
+from songclear.api.params import MAX_EXPIRING_DAYS, IsoDate, IsoDateTime
 from songclear.api.records import match_view, track_view
 from songclear.api.state import state
+from songclear.app.exposure import MAX_RATE
 from songclear.errors import Forbidden, NotFound
 from songclear.store.repository import LedgerRepository
 
 router = APIRouter(prefix="/platforms/{platform}", tags=["platforms"])
 PLATFORM = Path(..., description="Platform party id, e.g. qq.")
-AT = Query(..., description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
+AtDay = Annotated[IsoDate, Query(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")]
 TERRITORY = Query("CN", description="ISO 3166 code the question is about.")
 USE = Query("Stream", description="DDEX UseType.")
 MODEL = Query(None, description="DDEX CommercialModelType; default: not asked about.")
-EXPIRING = Query(30, ge=0, description="A chain lapsing within this many days is 'expiring'.")
-KNOWN_AT = Query(None, description="Judge with the ledger as known at this instant (ISO; UTC if naive).")
+EXPIRING = Query(
+    30, ge=0, le=MAX_EXPIRING_DAYS, description="A chain lapsing within this many days is 'expiring'."
+)
+KnownAt = Annotated[
+    IsoDateTime | None,
+    Query(description="Judge with the ledger as known at this instant (ISO; UTC if naive)."),
+]
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -51,16 +59,17 @@ def list_tracks(
 @router.get("/audit", summary="Audit the whole library at a date: summary, takedown list, decisions")
 def audit(
     request: Request,
+    *,
     platform: str = PLATFORM,
     who: Principal = Caller,
-    at: date = AT,
+    at: AtDay,
     territory: str = TERRITORY,
     use: str = USE,
     model: str | None = MODEL,
     expiring_days: int = EXPIRING,
-    known_at: datetime | None = KNOWN_AT,
+    known_at: KnownAt = None,
     limit: int = Query(100, ge=0, le=MAX_LIMIT, description="Decisions per page (0: none)."),
-    offset: int = Query(0, ge=0, description="Decisions to skip."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Decisions to skip."),
 ) -> dict:
     from songclear.app.audit import make_query, run_audit
     from songclear.app.views import audit_view, decision_view
@@ -86,15 +95,16 @@ def audit(
 )
 def explain(
     request: Request,
+    *,
     platform: str = PLATFORM,
     track_id: str = Path(..., description="The platform's track id."),
     who: Principal = Caller,
-    at: date = AT,
+    at: AtDay,
     territory: str = TERRITORY,
     use: str = USE,
     model: str | None = MODEL,
     expiring_days: int = EXPIRING,
-    known_at: datetime | None = KNOWN_AT,
+    known_at: KnownAt = None,
 ) -> dict:
     from songclear.app.audit import explain_track, make_query
     from songclear.app.views import decision_view
@@ -155,13 +165,22 @@ def scan_status(request: Request, platform: str = PLATFORM, who: Principal = Cal
 @router.get("/exposure", summary="Exposure: days live while uncleared times plays (or days) times a rate")
 def exposure(
     request: Request,
+    *,
     platform: str = PLATFORM,
     who: Principal = Caller,
     window: Window = Paged,
-    start: date = Query(..., alias="from", description="First day (YYYY-MM-DD)."),
-    end: date = Query(..., alias="to", description="Day after the last (exclusive)."),
-    rate_per_play: Decimal = Query(Decimal("0.01"), description="Amount per estimated play."),
-    rate_per_day: Decimal = Query(Decimal("1.00"), description="Amount per day when plays are unknown."),
+    start: Annotated[IsoDate, Query(alias="from", description="First day (YYYY-MM-DD).")],
+    end: Annotated[IsoDate, Query(alias="to", description="Day after the last (exclusive).")],
+    rate_per_play: Decimal = Query(
+        Decimal("0.01"), ge=0, le=MAX_RATE, allow_inf_nan=False, description="Amount per estimated play."
+    ),
+    rate_per_day: Decimal = Query(
+        Decimal("1.00"),
+        ge=0,
+        le=MAX_RATE,
+        allow_inf_nan=False,
+        description="Amount per day when plays are unknown.",
+    ),
     currency: str = Query("CNY", pattern="^[A-Z]{3}$", description="ISO 4217 code the rates are in."),
     territory: str = TERRITORY,
     use: str = USE,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from songclear.api.auth import ADMIN, REGULATOR, Caller, Principal, require
 from songclear.api.pages import Paged, Window
+from songclear.api.params import IsoDateTime
 from songclear.api.state import state
 from songclear.errors import StorageError
 
@@ -50,9 +52,9 @@ def log_entries(
     kind: str | None = Query(
         None, description="Only entries of this action, e.g. takedown, import, claim-received."
     ),
-    since: datetime | None = Query(
-        None, description="Only entries at or after this instant (ISO; UTC if naive)."
-    ),
+    since: Annotated[
+        IsoDateTime | None, Query(description="Only entries at or after this instant (ISO; UTC if naive).")
+    ] = None,
     subject: str | None = Query(
         None, description="Only entries about this subject (a track, a claim, a plan)."
     ),

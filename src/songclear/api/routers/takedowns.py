@@ -4,23 +4,25 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from songclear.api.auth import Caller, Principal, require_operator, require_platform
 from songclear.api.pages import Paged, Window
+from songclear.api.params import IsoDate
 from songclear.api.state import state
 from songclear.errors import NotFound
 
 router = APIRouter(prefix="/platforms/{platform}", tags=["takedowns"])
 PLATFORM = Path(..., description="Platform party id, e.g. qq.")
 PLAN_ID = Path(..., description="The plan's id.")
-AT = Query(..., description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
+AtDay = Annotated[IsoDate, Query(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")]
 
 
 class PlanRequest(BaseModel):
-    at: date = Field(description="Day audited (YYYY-MM-DD, read in Asia/Shanghai).")
+    at: IsoDate = Field(description="Day audited (YYYY-MM-DD, read in Asia/Shanghai).")
     notice: str | None = Field(None, description="The regulator notice the takedowns answer.")
     geo_block: list[str] = Field([], description="Geo-block these territories instead of removing.")
     disable_use: str | None = Field(None, description="Disable only this use, e.g. PermanentDownload.")
@@ -34,7 +36,7 @@ class UndoRequest(BaseModel):
 
 
 class ReinstateRequest(BaseModel):
-    at: date = Field(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
+    at: IsoDate = Field(description="Day judged (YYYY-MM-DD, read in Asia/Shanghai).")
     territory: str = "CN"
     use: str = "Stream"
 
@@ -176,10 +178,11 @@ def _reinstatement(
 )
 def reinstatement_list(
     request: Request,
+    *,
     platform: str = PLATFORM,
     who: Principal = Caller,
     window: Window = Paged,
-    at: date = AT,
+    at: AtDay,
     territory: str = Query("CN", description="ISO 3166 code the decisions are asked for."),
     use: str = Query("Stream", description="DDEX UseType the decisions are asked for."),
 ) -> dict:

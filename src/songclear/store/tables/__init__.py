@@ -14,7 +14,7 @@ schema is created by the Alembic migrations only; this package is what they must
 
 One module per area: ``metadata`` (shared types), ``ledger`` (the facts and their imports), ``identification``
 (audio matches, links and reviews), ``enforcement`` (log, takedowns, claims, evidence), ``service`` (tokens, jobs,
-users). Callers use them as ``tables.<name>``; importing this package registers every table on ``metadata``.
+users and their dashboard sessions). Callers use them as ``tables.<name>``; importing this package registers every table on ``metadata``.
 """
 
 from songclear.store.tables.enforcement import (
@@ -46,7 +46,7 @@ from songclear.store.tables.ledger import (
     works,
 )
 from songclear.store.tables.metadata import Id, UTCDateTime, metadata
-from songclear.store.tables.service import api_tokens, service_jobs, users
+from songclear.store.tables.service import api_tokens, dashboard_sessions, service_jobs, users
 
 __all__ = [
     "api_tokens",
@@ -55,6 +55,7 @@ __all__ = [
     "audit_log",
     "claim_steps",
     "claims",
+    "dashboard_sessions",
     "evidence_files",
     "FACT_TABLES",
     "grants",

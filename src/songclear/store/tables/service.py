@@ -1,4 +1,4 @@
-"""The service (issue 6): API tokens, background jobs and the dashboard's users."""
+"""The service (issue 6): API tokens, background jobs, the dashboard's users and their sessions."""
 
 from __future__ import annotations
 
@@ -65,4 +65,19 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("disabled_at", UTCDateTime, nullable=True),
     Index("ux_users_username", "username", unique=True),
+)
+
+# The dashboard's sessions, server-side: the signed cookie carries a random session id, and only its sha256 is kept
+# here. A session is live while ``ended_at`` is NULL (logout, or the user disabled, ends it) and younger than the
+# cookie's lifetime, so a cookie replayed after logout opens nothing.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("session_sha256", String(64), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Index("ux_dashboard_sessions_session_sha256", "session_sha256", unique=True),
+    Index("ix_dashboard_sessions_username", "username"),
 )

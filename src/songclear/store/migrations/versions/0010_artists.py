@@ -2,7 +2,7 @@
 resolves every spelling of an artist to one stable id.
 
 Revision ID: 0010
-Revises: 0008 (for now: the lead rechains it at merge)
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

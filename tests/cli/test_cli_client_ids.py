@@ -86,7 +86,7 @@ def test_usernames_and_token_names_follow_the_rules(db, capsys, monkeypatch):
     assert ok.code == 0 and ok.json()["name"] == "platform qq"
 
 
-def test_the_command_line_bounds_days_rates_and_steps_as_the_api_does(db, tmp_path, capsys):
+def test_the_command_line_bounds_days_rates_and_currencies_as_the_api_does(db, tmp_path, capsys):
     for args in (
         (
             "exposure",
@@ -99,17 +99,7 @@ def test_the_command_line_bounds_days_rates_and_steps_as_the_api_does(db, tmp_pa
             "--rate-per-play",
             "1e999999",
         ),
-        (
-            "exposure",
-            "--platform",
-            "qq",
-            "--from",
-            "2015-07-01",
-            "--to",
-            "2015-08-01",
-            "--step-days",
-            "10000000000",
-        ),
+        ("exposure", "--platform", "qq", "--from", "1900-01-01", "--to", "2199-12-31", "--currency", "CNY?"),
         ("audit", "--platform", "qq", "--at", "9999-12-31"),
         ("audit", "--platform", "qq", "--at", "2015-11-15", "--expiring-days", "99999999999999999999"),
         ("claims", "alerts", "--now", "0001-01-01T00:00:00+14:00"),

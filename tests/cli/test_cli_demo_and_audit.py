@@ -79,19 +79,20 @@ def test_audit_json_csv_and_html(demo, db_url, tmp_path, capsys):
     by_track = {d["track"]: d for d in payload["decisions"]}
     assert by_track["qq/qq-009"]["reasons"][0]["code"] == "unidentified"
     assert by_track["qq/qq-007"]["status"] == "expiring" and by_track["qq/qq-007"]["last_day"] == "2015-12-10"
-    # QQ took its uncleared tracks down on 2015-11-01: on 2015-11-15 a notice has nothing left to remove.
-    unlicensed = {"qq/qq-005", "qq/qq-006", "qq/qq-008", "qq/qq-009"}
-    assert payload["takedown"] == [] and set(payload["already_down"]) == unlicensed
-    assert payload["summary"]["live"] == 11 - len(unlicensed)
-    assert {by_track[k]["availability"] for k in unlicensed} == {"taken_down"}
+    # QQ took down what was uncleared as known on 2015-11-01 (qq-008, qq-009); qq-005 and qq-006 became uncleared
+    # only by the 2016 amendment (as known now), so they are still live and a notice would remove them.
+    down, live = {"qq/qq-008", "qq/qq-009"}, {"qq/qq-005", "qq/qq-006"}
+    assert {t["track"] for t in payload["takedown"]} == live and set(payload["already_down"]) == down
+    assert payload["summary"]["live"] == 11 - len(down)
+    assert {by_track[k]["availability"] for k in down} == {"taken_down"}
     with csv_path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 11 and {r["availability"] for r in rows if r["track_id"] == "qq-005"} == {
+    assert len(rows) == 11 and {r["availability"] for r in rows if r["track_id"] == "qq-008"} == {
         "taken_down"
     }
-    # At the start of 2015-11-01, hours before those takedowns, the same tracks were live and listed for removal.
+    # At the start of 2015-11-01, hours before those takedowns, all four were live and listed for removal.
     before = songclear(capsys, "--db", db_url, "audit", "--platform", "qq", "--at", "2015-11-01", "--json")
-    assert {t["track"] for t in before.json()["takedown"]} == unlicensed
+    assert {t["track"] for t in before.json()["takedown"]} == down | live
     assert before.json()["already_down"] == [] and before.json()["summary"]["live"] == 11
     assert "<svg" in html_path.read_text(encoding="utf-8")
 

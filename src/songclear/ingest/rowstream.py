@@ -226,6 +226,8 @@ class JsonRows:
                 if len(self._buf) - self._pos < MAX_VALUE_CHARS and self._fill():
                     continue  # the value may go on past the window
                 raise self._error(exc.pos, exc.msg) from None
+            except RecursionError:  # arrays or objects nested thousands deep: bad input, not a crash
+                raise err(self.source, line, None, "not valid JSON: nested too deeply") from None
             if end == len(self._buf) and self._fill():
                 continue  # '12' may be the start of '123'
             self._advance(end)

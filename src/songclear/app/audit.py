@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import multiprocessing
 import os
 import time
@@ -21,6 +22,7 @@ from typing import TypeVar
 from songclear.app.audit_run import AuditRun
 from songclear.app.availability import down_at
 from songclear.app.identities import IdentityResolver, identity_resolver, isrc_identity
+from songclear.app.progress import ticking
 from songclear.app.timeline import (  # noqa: F401 - the timeline's public names, as before it moved
     MovingTimeline,
     finish_timeline,
@@ -194,13 +196,16 @@ def run_audit(
     with_timeline: bool = True,
     keep_tracks: bool = True,
     ledger: Ledger | None = None,
+    progress: Callable | None = None,
 ) -> AuditRun:
     """Audit ``platform``'s whole library at ``day`` with the ledger as known at ``known_at`` (None: now).
 
     ``ledger``: that ledger already loaded (``repo.load_ledger(known_at)``), to audit several platforms in one
-    process without loading it again for each."""
+    process without loading it again for each. ``progress(done, total)``: tracks decided so far."""
     with paused_gc():
-        return _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger)
+        return _run_audit(
+            repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger, progress
+        )
 
 
 def audit_platforms(
@@ -213,6 +218,7 @@ def audit_platforms(
     known_at: datetime | None = None,
     with_timeline: bool = True,
     workers: int | None = None,
+    progress: Callable | None = None,
 ) -> dict[str, T]:
     """Audit each of ``platforms`` with one ledger load, on every core; ``handle(run, repo)`` for each (``repo``:
     the repository of the process that audited it), results in the order of ``platforms`` (e.g. write its reports
@@ -220,7 +226,9 @@ def audit_platforms(
 
     After the ledger is loaded, workers are forked (ledger shared copy-on-write), each auditing a share of the
     platforms balanced by track count, on its own database connection; this process audits the first share.
-    Forking once per audit, not once per platform, pays the copy-on-write once (see ``PARALLEL_MIN_TRACKS``)."""
+    Forking once per audit, not once per platform, pays the copy-on-write once (see ``PARALLEL_MIN_TRACKS``).
+    ``progress(done, total)``: platforms audited so far (this process's as each ends, a worker's when it returns)."""
+    tick = progress or (lambda done, total: None)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     n = max(1, min(workers or cores, len(platforms)))
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -235,14 +243,13 @@ def audit_platforms(
             shares[i].append(p)
             loads[i] += sizes[p]
 
-        def audit_share(share: list[str], share_repo) -> dict[str, T]:
-            return {
-                p: handle(
-                    _run_audit(share_repo, p, day, query, known_at, None, with_timeline, True, ledger),
-                    share_repo,
-                )
-                for p in share
-            }
+        def audit_share(share: list[str], share_repo, tick=lambda done, total: None) -> dict[str, T]:
+            out = {}
+            for p in share:
+                run = _run_audit(share_repo, p, day, query, known_at, None, with_timeline, True, ledger)
+                out[p] = handle(run, share_repo)
+                tick(len(out), len(platforms))
+            return out
 
         engine = repo.session.get_bind()
         pending = []
@@ -253,7 +260,8 @@ def audit_platforms(
             worker.start()
             send.close()
             pending.append((receive, worker))
-        results = audit_share(shares[0], repo)
+        tick(0, len(platforms))
+        results = audit_share(shares[0], repo, tick)
         for receive, worker in pending:
             try:
                 kind, value = receive.recv()
@@ -265,6 +273,7 @@ def audit_platforms(
             if kind == "error":
                 raise value
             results.update(value)
+            tick(len(results), len(platforms))
     return {p: results[p] for p in platforms}
 
 
@@ -280,7 +289,17 @@ def _audit_in_child(engine, share: list[str], audit_share) -> dict:
         return audit_share(share, LedgerRepository(session))
 
 
-def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger) -> AuditRun:
+def _per_group(progress: Callable | None, size: list[int]) -> Callable | None:
+    """``progress`` counted in tracks while groups (a track's platform and identity) are decided in order."""
+    if progress is None:
+        return None
+    prefix = list(itertools.accumulate(size))
+    return lambda groups_done, total: progress(prefix[groups_done - 1] if groups_done else 0, total)
+
+
+def _run_audit(
+    repo, platform, day, query, known_at, resolve, with_timeline, keep_tracks, ledger, progress=None
+) -> AuditRun:
     started = time.perf_counter()
     if platform not in set(repo.platforms()):
         raise NotFound(
@@ -303,7 +322,10 @@ def _run_audit(repo, platform, day, query, known_at, resolve, with_timeline, kee
     groups = {key: [size[g], sample[g]] for key, g in index.items()} if days else {}
     with in_background(moving_timeline, groups, ledger, query, days, size=len(tracks)) as moving:
         memo: dict = {}  # decide()'s memo for this query
-        decided = [decide(sample[g], key[1], ledger, query, memo=memo) for key, g in index.items()]
+        decided = [
+            decide(sample[g], key[1], ledger, query, memo=memo)
+            for key, g in ticking(index.items(), _per_group(progress, size), len(tracks), every=5000)
+        ]
         decisions = []
         for t, g in zip(tracks, member, strict=True):
             d, key = decided[g], t.key

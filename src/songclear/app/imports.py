@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from songclear.app.progress import ticking
 from songclear.errors import ImportError_
 from songclear.store.auditlog import log_event
 from songclear.store.database import write_session
@@ -70,11 +71,12 @@ def import_table(
     recorded_at: datetime | None = None,
     actor: str = "songclear",
     clock: Callable[[], datetime] = _utc_now,
+    progress: Callable | None = None,
 ) -> ImportOutcome:
     """A CSV or JSON file of parties, artists, recordings, works, grants, notices or library tracks.
 
     ``recorded_at``: when the ledger learns these facts (None: now, read once this import holds the write lock);
-    see ``store.ledger_clock`` for the times accepted."""
+    see ``store.ledger_clock`` for the times accepted. ``progress(rows, None)``: called as rows are written."""
     from songclear.ingest.tabular import open_table
     from songclear.store.repository import LedgerRepository
 
@@ -92,7 +94,7 @@ def import_table(
                 return outcome
             at = stamp(session, recorded_at, now=clock(), source=path.name)
             import_id = repo.begin_import(path.name, sha, table.kind, at)
-            counts = repo.record(table, recorded_at=at, import_id=import_id)  # streams the rows
+            counts = repo.record(ticking(table, progress, every=5000), recorded_at=at, import_id=import_id)
             if table.sha256 != sha:
                 raise ImportError_(
                     "the file changed while it was being imported: import it again", source=path.name

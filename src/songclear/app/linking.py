@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from songclear.app.progress import ticking
 from songclear.domain.identity import TrackLink
 from songclear.store.auditlog import log_event
 
@@ -57,8 +59,11 @@ def recording_artists(recordings, aliases, table_size: int) -> dict:
     }
 
 
-def link_platform(db, platform: str, *, now: datetime, actor: str = "machine:link") -> LinkReport:
-    """Link every library track of ``platform``; audio matches win over metadata, rejected pairs stay rejected."""
+def link_platform(
+    db, platform: str, *, now: datetime, actor: str = "machine:link", progress: Callable | None = None
+) -> LinkReport:
+    """Link every library track of ``platform``; audio matches win over metadata, rejected pairs stay rejected.
+    ``progress(done, total)``: called as the tracks are linked."""
     from songclear.domain.identity import resolve_identity
     from songclear.linking.aliases import ArtistAliases
     from songclear.linking.linker import LinkTrack, link_tracks
@@ -86,7 +91,7 @@ def link_platform(db, platform: str, *, now: datetime, actor: str = "machine:lin
     )
     report.artists = recording_artists(ledger.recordings.values(), aliases, len(artists))
     proposals = link_tracks(
-        (LinkTrack.from_library(t, t.duration_s) for t in tracks),
+        ticking((LinkTrack.from_library(t, t.duration_s) for t in tracks), progress, len(tracks)),
         ledger.recordings.values(),
         ledger.works,
         aliases,

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from songclear.cli.output import STATUS_STYLE, console, emit_json, parse_day, parse_instant, status_table
+from songclear.cli.progress import progress_bar
 from songclear.domain.catalogue import Availability
 from songclear.domain.decision import Status
 from songclear.errors import InputError, NotFound
@@ -66,9 +67,12 @@ def audit_cmd(
     if all_platforms:
         _audit_all(ctx, day, query, when, csv_path, html_path, json_)
         return
-    with ctx.obj.database().session() as session:
+    with (
+        ctx.obj.database().session() as session,
+        progress_bar(f"auditing {platform}", json_=json_) as tick,
+    ):
         repo = LedgerRepository(session)
-        run = run_audit(repo, platform=platform, day=day, query=query, known_at=when)
+        run = run_audit(repo, platform=platform, day=day, query=query, known_at=when, progress=tick)
         attach_audio_evidence(run, repo)
     written = write_reports(run, csv_path, html_path)
     if json_:
@@ -105,7 +109,10 @@ def _audit_all(ctx, day, query, when, csv_dir: Path | None, html_dir: Path | Non
         platforms = repo.platforms()
         if not platforms:
             raise NotFound("no platform has library tracks")
-        found = audit_platforms(repo, platforms, summary_of, day=day, query=query, known_at=when)
+        with progress_bar("auditing every platform", json_=json_, total=len(platforms)) as tick:
+            found = audit_platforms(
+                repo, platforms, summary_of, day=day, query=query, known_at=when, progress=tick
+            )
     out = every_platform_view(day, query, when, list(found.values()), time.perf_counter() - started)
     if json_:
         emit_json(out)

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from songclear.cli.output import console, emit_json, parse_day, parse_instant
+from songclear.cli.progress import progress_bar
 from songclear.errors import InputError, SongclearError
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -131,10 +132,12 @@ def import_table_cmd(
 
     when = parse_instant(recorded_at, "--recorded-at") if recorded_at else None  # None: now, under the lock
     actor = ctx.obj.actor()
-    _run_imports(
-        ctx, files, json_, lambda db, p: import_table(db, p, kind=kind, recorded_at=when, actor=actor),
-        reaudit_at=reaudit_at,
-    )  # fmt: skip
+
+    def one(db, path: Path):
+        with progress_bar(f"importing {path.name}", json_=json_) as tick:
+            return import_table(db, path, kind=kind, recorded_at=when, actor=actor, progress=tick)
+
+    _run_imports(ctx, files, json_, one, reaudit_at=reaudit_at)
 
 
 @import_app.command("ddex")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from songclear.cli.output import console, emit_json
+from songclear.cli.progress import progress_bar
 from songclear.errors import InputError
 
 review_app = typer.Typer(help="The review queue of uncertain metadata links.", no_args_is_help=True)
@@ -37,7 +38,10 @@ def link_cmd(
     review queue, or no link. Audio matches win over metadata; a rejected pair is never proposed again."""
     from songclear.app.linking import link_platform
 
-    report = link_platform(ctx.obj.database(), platform, now=ctx.obj.now(), actor=ctx.obj.actor())
+    with progress_bar(f"linking {platform}", json_=json_) as tick:
+        report = link_platform(
+            ctx.obj.database(), platform, now=ctx.obj.now(), actor=ctx.obj.actor(), progress=tick
+        )
     if json_:
         emit_json(report.as_dict())
         return

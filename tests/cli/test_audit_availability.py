@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 
-from clirun import songclear
+from clirun import import_world, songclear
 
 WORLD = {
     "parties.csv": "id,name,kind\nL1,Label,label\nPF,Platform,platform\n",
@@ -24,12 +24,7 @@ WORLD = {
 
 
 def test_the_audit_counts_live_removals_apart_from_tracks_already_down(db_url, tmp_path, capsys):
-    db = ("--db", db_url)
-    files = []
-    for name, text in WORLD.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        files.append(tmp_path / name)
-    assert songclear(capsys, *db, "import", "table", *files).code == 0
+    db = import_world(capsys, db_url, tmp_path, WORLD)
     out_csv, out_html = tmp_path / "audit.csv", tmp_path / "audit.html"
     r = songclear(
         capsys, *db, "audit", "--platform", "PF", "--at", "2015-08-01", "--json", "--decisions",
@@ -65,12 +60,7 @@ def test_the_audit_counts_live_removals_apart_from_tracks_already_down(db_url, t
 
 
 def test_a_track_imported_as_taken_down_has_no_exposure(db_url, tmp_path, capsys):
-    db = ("--db", db_url)
-    files = []
-    for name, text in WORLD.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        files.append(tmp_path / name)
-    assert songclear(capsys, *db, "import", "table", *files).code == 0
+    db = import_world(capsys, db_url, tmp_path, WORLD)
     r = songclear(
         capsys, *db, "exposure", "--platform", "PF", "--from", "2015-07-01", "--to", "2015-08-01", "--json"
     )

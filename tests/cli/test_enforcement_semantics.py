@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from clirun import songclear
+from clirun import import_world, songclear
 
 R1, R2 = "CNA011500001", "CNA011500002"
 WORLD = {
@@ -25,13 +25,7 @@ WORLD = {
 
 @pytest.fixture
 def db(db_url, tmp_path, capsys):
-    files = []
-    for name, text in WORLD.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        files.append(tmp_path / name)
-    db = ("--db", db_url)
-    assert songclear(capsys, *db, "import", "table", *files).code == 0
-    return db
+    return import_world(capsys, db_url, tmp_path, WORLD)
 
 
 def run(capsys, db, *args):

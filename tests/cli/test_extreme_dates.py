@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clirun import songclear
+from clirun import import_world, songclear
 
 LAST_ASKED = "2199-12-31"  # the last day a question may name
 DDEX = Path(__file__).resolve().parents[1] / "ingest" / "data" / "ddex"
@@ -42,19 +42,13 @@ LIBRARY += "PF2,u1,song 1,CNA011500001\nPF2,u6,song 6,CNA011500006\n"
 
 @pytest.fixture
 def db(db_url, tmp_path, capsys):
-    files = []
-    for name, text in [
-        ("parties.csv", PARTIES),
-        ("recordings.csv", RECORDINGS),
-        ("grants.csv", GRANTS),
-        ("notices.csv", NOTICES),
-        ("library.csv", LIBRARY),
-    ]:
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        files.append(tmp_path / name)
-    r = songclear(capsys, "--db", db_url, "import", "table", *files, "--json")
-    assert r.code == 0, r.err
-    return ("--db", db_url)
+    tables = {
+        "parties.csv": PARTIES,
+        "recordings.csv": RECORDINGS,
+        "grants.csv": GRANTS,
+        "notices.csv": NOTICES,
+    }
+    return import_world(capsys, db_url, tmp_path, tables | {"library.csv": LIBRARY})
 
 
 def decision(capsys, db, track, day):

@@ -23,7 +23,7 @@ def report_regulator(
     notice: str = typer.Option(..., "--notice", help="The notice the report answers (its id)."),
     at: str = typer.Option(..., "--at", help="Day the report speaks for (YYYY-MM-DD), after the notice."),
     out: Path = typer.Option(Path("."), "--out", help="Folder for the files (CSVs in OUT/regulator-csv)."),
-    formats: str = typer.Option("html,csv,pdf", "--formats", help="Comma-separated: html, csv, pdf."),
+    formats: str = typer.Option("html,csv,pdf", "--formats", help="Comma-separated: html, csv, xlsx, pdf."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
 ) -> None:
     """What a platform did about a notice: status at the deadline and now, takedowns, claims, exposure, evidence."""
@@ -36,7 +36,14 @@ def report_regulator(
             ctx.obj.database(), platform=platform, notice_id=notice, day=day, out=out, formats=wanted
         )
     if json_:
-        emit_json({"platform": platform, "notice": notice, "day": day.isoformat(), "written": written})
+        emit_json(
+            {
+                "platform": platform, "notice": notice, "day": day.isoformat(), "written": written.paths,
+                "warnings": written.warnings,
+            }
+        )  # fmt: skip
         return
-    for path in written:
+    for path in written.paths:
         console.print(f"wrote {path}")
+    for warning in written.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")

@@ -44,18 +44,28 @@ def _notice_points(ledger: Ledger, platform: str, territory: str) -> set[datetim
 
 
 def status_since(
-    track: LibraryTrack, identity: TrackIdentity | None, ledger: Ledger, query: ClearanceQuery, status: Status
+    track: LibraryTrack,
+    identity: TrackIdentity | None,
+    ledger: Ledger,
+    query: ClearanceQuery,
+    status: Status,
+    memos: dict[datetime, dict] | None = None,
 ) -> date | None:
     """The first day (Asia/Shanghai) from which ``track`` has had ``status`` (its status at ``query.at``) without
-    a break; None when it has had it as far back as the ledger's grants and notices go."""
+    a break; None when it has had it as far back as the ledger's grants and notices go. ``memos``: decide()'s
+    memo per instant, shared by the tracks of one view (a label's catalogue grants share their breakpoints)."""
     from songclear.app.timeline import grant_breakpoints
 
+    memos = {} if memos is None else memos
     points = grant_breakpoints(track.platform, identity, ledger, query)
     points |= _notice_points(ledger, track.platform, query.territory)
     floor = start_of_day(EARLIEST_DAY)
     for point in sorted((p for p in points if floor < p <= query.at), reverse=True):
-        before = decide(track, identity, ledger, dataclasses.replace(query, at=point - _TICK)).status
-        if before is not status:
+        at = point - _TICK
+        before = decide(
+            track, identity, ledger, dataclasses.replace(query, at=at), memo=memos.setdefault(at, {})
+        )
+        if before.status is not status:
             return _first_day_from(point)
     return None
 

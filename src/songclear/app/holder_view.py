@@ -12,6 +12,7 @@ are shown: a holder never sees another holder's data.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -127,7 +128,11 @@ def _platform_catalogue(repo, ledger, platform: str, recordings, works, query) -
     resolve = identity_resolver(repo, platform, None)
     spans = action_spans(repo.session, platform)
     history = repo.availability_history(platform)
-    memo: dict = {}
+    memo: dict = {}  # decide()'s memo for the day's query
+    memos: dict = {}  # and per instant 'since' decides at
+    decided: dict[
+        tuple, tuple
+    ] = {}  # (platform, identity) -> (decision, since): tracks of one recording share it
     rows = []
     for t in candidates:
         identity = resolve(t)
@@ -137,7 +142,13 @@ def _platform_catalogue(repo, ledger, platform: str, recordings, works, query) -
         if not ours and work is None:
             continue  # listed under one of its ISRCs, but its audio or an accepted link says it is another
         rec = ledger.recordings.get(ours[0]) if ours else None
-        d = decide(t, identity, ledger, query, memo=memo)
+        key = (platform, identity)
+        if key not in decided:
+            d = decide(t, identity, ledger, query, memo=memo)
+            decided[key] = (d, status_since(t, identity, ledger, query, d.status, memos))
+        d, since = decided[key]
+        if d.track != t.key:
+            d = dataclasses.replace(d, track=t.key)
         available, up_since = availability_since(
             [s for s in spans if s.action.track == t.key], history.get(t.key, ()), t.availability, query.at,
             query.territory, query.use,
@@ -149,7 +160,7 @@ def _platform_catalogue(repo, ledger, platform: str, recordings, works, query) -
                 work=rec.work_id if rec else work, why=recordings[rec.isrc] if rec else "publisher",
                 identified_by=identity.source if identity else "isrc",
                 identity_evidence=identity.evidence if identity else "", decision=d,
-                status_since=status_since(t, identity, ledger, query, d.status), available=available,
+                status_since=since, available=available,
                 available_since=up_since, matches=mine_matched.get((platform, t.track_id), ()),
             )
         )  # fmt: skip

@@ -24,6 +24,11 @@ CLAIM_SILK_QQ = CLAIM_JADE_NETEASE | {
     "id": "C-SILK-QQ", "claimant": "L-SILK", "platform": "qq", "recordings": ["CNS011300001"], "items": ["qq-007"],
 }  # fmt: skip
 CLAIM_JADE_KUWO = CLAIM_JADE_NETEASE | {"id": "C-JADE-KW", "platform": "kuwo", "items": ["kw-001"]}
+# Filed from Jade Dragon's own view: by ISRC, no items (kuwo/kw-003 is filled in).
+CLAIM_JADE_BY_ISRC = {
+    "id": "C-JADE-ISRC", "regime": "cn-ndr", "platform": "kuwo", "contact": "legal@jade.example",
+    "address": "1 Jade Road, Beijing", "recordings": ["CNJ011400005"],
+}  # fmt: skip
 COUNTER = {"id": "CN-1", "respondent": "uploader-1", "received_at": "2015-11-03T09:00:00+08:00",
            "contact": "u1@example", "address": "Shanghai", "items": ["netease/ne-001"]}  # fmt: skip
 
@@ -126,6 +131,10 @@ def matrix(f: dict) -> list[tuple[str, str, dict, dict[str, int]]]:
         ("POST", f"{claim}/counter", {"data": {"counter": json.dumps(COUNTER)}},
          expect("admin netease", ok=201, qq=404, silk=404)),
         ("GET", "/claims/claimants", {}, expect("admin regulator")),
+        # A rights holder's own catalogue: itself, admin and the regulator; never another holder or a platform.
+        ("GET", "/holders/L-JADE/catalogue" + AT, {}, expect("admin regulator jade")),
+        ("GET", "/holders/L-SILK/catalogue" + AT, {}, expect("admin regulator silk")),
+        ("POST", "/holders/L-JADE/claims", claim_form(CLAIM_JADE_BY_ISRC), expect("admin jade", admin=201)),
         # A suit: the claimant, or the platform recording what the claimant told it.
         ("POST", f"{claim}/suit", {}, expect("admin netease jade", regulator=403, qq=404, silk=404)),
         # After that suit the regime stops the restore clock: allowed callers get 409, not 403.

@@ -111,7 +111,13 @@ def test_openapi_schema_describes_every_endpoint(world):
 
 def _is_list(world, path: str) -> bool:
     """Whether a GET route answers a page (asked as the admin with the demo world's ids)."""
-    ids = {"platform": "qq", "isrc": "CNJ011400001", "work_id": "W-MOON", "grant_id": "G-JADE-QQ"}
+    ids = {
+        "platform": "qq",
+        "isrc": "CNJ011400001",
+        "work_id": "W-MOON",
+        "grant_id": "G-JADE-QQ",
+        "party": "L-JADE",
+    }
     if any(f"{{{k}}}" in path for k in ("track_id", "plan_id", "claim_id", "job_id", "sha256", "name")):
         return False  # one thing, by id
     url = path.format(**ids) + "?at=2015-11-15&from=2015-07-01&to=2015-07-08"

@@ -92,21 +92,24 @@ def test_a_job_asks_what_it_needs_before_it_is_queued(world):
 @pytest.mark.skipif(
     chromium_binary() is None, reason="Debian's chromium is not installed (.ci/run installs it)"
 )
-def test_a_report_job_writes_html_csv_and_pdf_to_download(world):
+def test_a_report_job_writes_html_csv_xlsx_and_pdf_to_download(world):
     body = {
         "platform": "kuwo",
         "notice": "NCAC-2015-07",
         "at": "2015-11-20",
-        "formats": ["html", "csv", "pdf"],
+        "formats": ["html", "csv", "xlsx", "pdf"],
     }
     job = world.wait(_start(world, "/jobs/reports", "regulator", json=body), timeout=120)
     assert job["state"] == "done", job["error"]
-    assert job["progress"] == {"done": 5, "total": 5, "message": "6 files written"}
+    assert job["progress"] == {"done": 5, "total": 5, "message": "8 files written"}
     files = {f["name"]: f for f in job["result"]["files"]}
     stem = "regulator-kuwo-NCAC-2015-07"
-    assert set(files) == {f"{stem}.html", f"{stem}.pdf"} | {
-        f"{stem}-{t}.csv" for t in ("takedowns", "remaining", "claims", "exposure")
+    assert set(files) == {f"{stem}.html", f"{stem}.pdf", f"{stem}.xlsx"} | {
+        f"{stem}-{t}.csv" for t in ("about", "takedowns", "remaining", "claims", "exposure")
     }
+    assert job["result"]["notes"] == []  # a CJK font is installed where PDFs are printed (.ci/run)
+    xlsx = world.client.get(f"/jobs/{job['id']}/files/{stem}.xlsx", headers=world.as_("regulator"))
+    assert xlsx.content.startswith(b"PK") and "spreadsheetml" in xlsx.headers["content-type"]
     html = world.client.get(f"/jobs/{job['id']}/files/{stem}.html", headers=world.as_("regulator"))
     assert html.headers["content-type"].startswith("text/html") and "NCAC-2015-07" in html.text
     assert len(html.content) == files[f"{stem}.html"]["size"]

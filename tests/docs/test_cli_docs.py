@@ -205,6 +205,36 @@ def test_every_json_field_is_documented(db_url, tmp_path, capsys):
             "2015-11-08",
             "--json",
         ),
+        "report rights-holder": songclear(
+            capsys,
+            *db,
+            "report",
+            "rights-holder",
+            "--party",
+            "L-JADE",
+            "--at",
+            "2015-11-20",
+            "--out",
+            tmp_path / "holder",
+            "--json",
+        ),  # fmt: skip
+        "report regulator": songclear(
+            capsys,
+            *db,
+            "report",
+            "regulator",
+            "--platform",
+            "kuwo",
+            "--notice",
+            "NCAC-2015-07",
+            "--at",
+            "2015-11-20",
+            "--out",
+            tmp_path / "regulator",
+            "--formats",
+            "html",
+            "--json",
+        ),  # fmt: skip
         "token create": (
             token := songclear(
                 capsys, *db, "token", "create", "--role", "platform", "--party", "qq", "--json"

@@ -109,7 +109,7 @@ def test_after_the_buffer_the_takedown_list_holds_uncleared_tracks(run_after_buf
 def test_changed_since_lists_what_the_late_renewal_changed(run_as_known_then):
     doc = _doc(run_as_known_then)
     section = doc.get_element_by_id("changes")
-    assert "Changed since 2015-07-15 00:00 UTC (1)" in _text(section)
+    assert "Changed since 2015-07-15 08:00:00 CST (1)" in _text(section)  # the reader's zone, not UTC
     assert _tracks(doc, "changes") == ["NE/2"]
     badges = [b.text for b in section.xpath(".//tbody//span[contains(@class, 'badge')]")]
     assert badges == ["expiring", "cleared"]

@@ -150,10 +150,11 @@ def report_work(
             k: context[k] for k in ("platform", "report_day", "notice", "at_deadline", "now", "log_head")
         }
         return summary | {
+            "notes": list(report.notes),
             "files": [
                 {"name": name, "sha256": sha, "size": len(files[name]), "media_type": media_type(name)}
                 for name, sha in stored.items()
-            ]
+            ],
         }
 
     return work
@@ -179,6 +180,7 @@ MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
     ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 

@@ -344,6 +344,10 @@ def _run_audit(
             else []
         )
     licensors = {d.licensor for d in decisions if d.licensor}
+    notices = sorted(
+        (n for n in ledger.notices.values() if n.applies_to(platform, query.territory)),
+        key=lambda n: n.issued,
+    )
     return AuditRun(
         platform=platform,
         platform_name=ledger.party_name(platform),
@@ -353,13 +357,11 @@ def _run_audit(
         decisions=decisions,
         tracks={t.key: t for t in tracks} if keep_tracks else {},
         summary=summarise(decisions, down=down_at(repo, platform, tracks, query, known_at)),
-        notices=sorted(
-            (n for n in ledger.notices.values() if n.applies_to(platform, query.territory)),
-            key=lambda n: n.issued,
-        ),
+        notices=notices,
         timeline=timeline,
         changes_vs_now=changes,
         licensor_names={lic: ledger.party_name(lic) for lic in licensors},
+        party_names={n.issuer: ledger.party_name(n.issuer) for n in notices},
         grant_parties=grant_parties_from_ledger(ledger, decisions),
         elapsed_s=time.perf_counter() - started,
     )

@@ -35,6 +35,8 @@ class AuditRun:
     # Only when known_at is set: tracks whose decision differs 'as known then' vs 'as known now'.
     changes_vs_now: list[StatusChange] | None = None
     licensor_names: dict[str, str] = field(default_factory=dict)
+    # The names of the other parties a report names beside their ids (the notices' issuers).
+    party_names: dict[str, str] = field(default_factory=dict)
     # grant id -> (licensor name, licensee name), so reports can draw a chain as 'Label -> QQ Music -> NetEase'.
     grant_parties: dict[str, tuple[str, str]] = field(default_factory=dict)
     # track key -> (caption, PNG) of the audio matches that identified it: the evidence the report shows.

@@ -116,13 +116,14 @@ def play_takedowns(db, story: dict) -> dict:
 
 
 def regulator_reports(db, out: Path) -> list[str]:
-    """The NCAC regulator report per platform: HTML, a CSV per table, and a PDF when Chromium is installed."""
+    """The NCAC regulator report per platform: HTML, a CSV per table, XLSX, and a PDF when Chromium is
+    installed."""
     from songclear.app.regulator_report import write_regulator_report
 
-    formats = ("html", "csv", "pdf") if chromium_binary() is not None else ("html", "csv")
+    formats = ("html", "csv", "xlsx", "pdf") if chromium_binary() is not None else ("html", "csv", "xlsx")
     written: list[str] = []
     for platform in DEMO_PLATFORMS:
         written += write_regulator_report(
             db, platform=platform, notice_id=NOTICE, day=REPORT_DAY, out=out, formats=formats
-        )
+        ).paths
     return written

@@ -1,20 +1,30 @@
 """The regulator report of one platform for one notice on one day (docs/enforcement.md, "Reports"): the audit
 at the notice's deadline and on the report day, the takedowns with their timestamps, the claims and whether they
 were handled in time, exposure, the audio evidence, and the audit log's head. Written as files: HTML, one CSV per
-table, and a PDF printed by Debian's Chromium. Used by ``songclear report regulator``, the API's report jobs and
-the demo.
+table, an XLSX workbook, and a PDF printed by Debian's Chromium (which checks first that a CJK font is installed:
+when none is, the report's notes and the command's output say so). Used by ``songclear report regulator``, the
+API's report jobs and the demo.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from songclear.errors import InputError, NotFound
 
-FORMATS = ("html", "csv", "pdf")
+FORMATS = ("html", "csv", "xlsx", "pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReport:
+    """The files a report command wrote, and what the reader must be told (e.g. no CJK font for the PDF)."""
+
+    paths: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def build_regulator_report(
@@ -34,7 +44,8 @@ def build_regulator_report(
         repo = LedgerRepository(session)
         if platform not in repo.platforms():
             raise NotFound(f"platform {platform!r} has no library tracks")
-        notice = repo.load_ledger().notices.get(notice_id)
+        ledger = repo.load_ledger()
+        notice = ledger.notices.get(notice_id)
         if notice is None:
             raise NotFound(f"no notice {notice_id!r} in the ledger")
         if day <= notice.issued:
@@ -66,6 +77,12 @@ def build_regulator_report(
         for c in claim_timeliness(db, platform)
     ]  # fmt: skip
     exposure = exposure_report(db, platform=platform, start=notice.issued, end=day)
+    named = {
+        platform,
+        notice.issuer,
+        *(c.claimant for c in claims),
+        *(r["licensor"] for r in exposure.rows()),
+    }
     return RegulatorReport(
         platform=platform, platform_name=now.platform_name, notice=notice, at_deadline=deadline, now=now,
         takedowns=takedowns, claims=claims,
@@ -75,16 +92,26 @@ def build_regulator_report(
         ],
         exposure_terms=exposure.terms(), exposure_total=f"{exposure.total} {exposure.rates.currency}",
         log_head=head.hash if head else None, generated_for=day.isoformat(), evidence=now.evidence,
+        party_names={p: ledger.party_name(p) for p in named if p},
     )  # fmt: skip
 
 
 def write_report_files(
     report, formats: tuple[str, ...], progress: Callable = lambda *a: None
 ) -> dict[str, bytes]:
-    """The report's files by name (``regulator-<platform>-<notice>.html`` and so on)."""
-    from songclear.reports.regulator import html_to_pdf, render_regulator_html, write_regulator_csvs
+    """The report's files by name (``regulator-<platform>-<notice>.html`` and so on). Before a PDF is printed,
+    a missing CJK font is added to ``report.notes`` (the HTML and PDF then say so)."""
+    from songclear.reports.fonts import cjk_font_warning
+    from songclear.reports.regulator import (
+        html_to_pdf,
+        render_regulator_html,
+        write_regulator_csvs,
+        write_regulator_xlsx,
+    )
 
     stem = f"regulator-{report.platform}-{report.notice.id}"
+    if "pdf" in formats and (warning := cjk_font_warning()) and warning not in report.notes:
+        report.notes.append(warning)
     progress(4, 5, "rendering")
     html = render_regulator_html(report)
     files: dict[str, bytes] = {}
@@ -94,6 +121,9 @@ def write_report_files(
         if "csv" in formats:
             for path in write_regulator_csvs(report, Path(folder), stem):
                 files[path.name] = path.read_bytes()
+        if "xlsx" in formats:
+            write_regulator_xlsx(report, Path(folder) / f"{stem}.xlsx")
+            files[f"{stem}.xlsx"] = (Path(folder) / f"{stem}.xlsx").read_bytes()
         if "pdf" in formats:
             progress(4, 5, "printing the PDF with Chromium")
             files[f"{stem}.pdf"] = html_to_pdf(html, Path(folder) / f"{stem}.pdf").read_bytes()
@@ -115,8 +145,9 @@ def write_regulator_report(
     out: Path,
     formats: tuple[str, ...] = FORMATS,
     progress: Callable = lambda *a: None,
-) -> list[str]:
-    """Build the report and write its files under ``out`` (the CSVs in ``out/regulator-csv``); their paths."""
+) -> WrittenReport:
+    """Build the report and write its files under ``out`` (the CSVs in ``out/regulator-csv``): their paths, and
+    the report's notes as warnings."""
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise InputError(f"unknown report format {sorted(unknown)[0]!r}: use {', '.join(FORMATS)}")
@@ -127,4 +158,4 @@ def write_regulator_report(
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(content)
         written.append(str(folder / name))
-    return written
+    return WrittenReport(written, list(report.notes))

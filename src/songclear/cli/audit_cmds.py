@@ -50,6 +50,11 @@ def audit_cmd(
     html_path: Path = typer.Option(
         None, "--html", help="Write the self-contained HTML report here (a directory with --all-platforms)."
     ),
+    xlsx_path: Path = typer.Option(
+        None,
+        "--xlsx",
+        help="Write the summary and every decision as an XLSX workbook (a directory with --all-platforms).",
+    ),
     decisions: bool = typer.Option(False, "--decisions", help="With --json: include every track's decision."),
     json_: bool = JSON,
 ) -> None:
@@ -65,7 +70,7 @@ def audit_cmd(
     query = make_query(day, territory=territory, use=use, commercial_model=model, expiring_days=expiring_days)
     when = parse_instant(known_at, "--as-known-at") if known_at else None
     if all_platforms:
-        _audit_all(ctx, day, query, when, csv_path, html_path, json_)
+        _audit_all(ctx, day, query, when, csv_path, html_path, json_, xlsx_path)
         return
     with (
         ctx.obj.database().session() as session,
@@ -74,7 +79,7 @@ def audit_cmd(
         repo = LedgerRepository(session)
         run = run_audit(repo, platform=platform, day=day, query=query, known_at=when, progress=tick)
         attach_audio_evidence(run, repo)
-    written = write_reports(run, csv_path, html_path)
+    written = write_reports(run, csv_path, html_path, xlsx_path)
     if json_:
         emit_json(audit_view(run, with_decisions=decisions) | {"written": written})
         return
@@ -83,7 +88,16 @@ def audit_cmd(
         console.print(f"wrote {path}")
 
 
-def _audit_all(ctx, day, query, when, csv_dir: Path | None, html_dir: Path | None, json_: bool) -> None:
+def _audit_all(
+    ctx,
+    day,
+    query,
+    when,
+    csv_dir: Path | None,
+    html_dir: Path | None,
+    json_: bool,
+    xlsx_dir: Path | None = None,
+) -> None:
     """``audit --all-platforms``: every library through ``audit_platforms``; each worker writes its platforms'
     reports and sends back only the summary (a million decisions never cross a process boundary)."""
     import time
@@ -100,6 +114,7 @@ def _audit_all(ctx, day, query, when, csv_dir: Path | None, html_dir: Path | Non
             run,
             csv_dir / f"{run.platform}.csv" if csv_dir is not None else None,
             html_dir / f"{run.platform}.html" if html_dir is not None else None,
+            xlsx_dir / f"{run.platform}.xlsx" if xlsx_dir is not None else None,
         )
         return platform_summary_view(run) | {"written": written}
 
@@ -138,7 +153,9 @@ def _audit_all(ctx, day, query, when, csv_dir: Path | None, html_dir: Path | Non
             console.print(f"wrote {path}")
 
 
-def write_reports(run, csv_path: Path | None, html_path: Path | None) -> list[str]:
+def write_reports(
+    run, csv_path: Path | None, html_path: Path | None, xlsx_path: Path | None = None
+) -> list[str]:
     written = []
     if csv_path is not None:
         from songclear.reports.csvout import write_decisions_csv, write_summary_csv
@@ -156,6 +173,11 @@ def write_reports(run, csv_path: Path | None, html_path: Path | None) -> list[st
         html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(render_audit_html(run), encoding="utf-8")
         written.append(str(html_path))
+    if xlsx_path is not None:
+        from songclear.reports.audit_xlsx import write_audit_xlsx
+
+        write_audit_xlsx(run, xlsx_path)
+        written.append(str(xlsx_path))
     return written
 
 

@@ -16,8 +16,9 @@ from songclear.app.audit_run import TimelinePoint
 from songclear.domain.decision import Status
 from songclear.domain.notices import Notice
 from songclear.reports.context import STATUS_COLOURS, STATUS_LABELS
+from songclear.reports.fonts import CJK_FONT_STACK
 
-_FONT = "font-family='Helvetica, Arial, sans-serif'"
+_FONT = f"font-family='Helvetica, Arial, {CJK_FONT_STACK}'"  # licensor names are mostly Chinese
 # Bottom-up stacking: what still plays at the bottom, what a notice removes on top.
 _STACK = (Status.CLEARED, Status.EXPIRING, Status.CONFLICT, Status.BUFFER, Status.UNCLEARED)
 # Dark markers with a white halo stay visible on every bar colour.

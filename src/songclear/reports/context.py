@@ -12,7 +12,9 @@ from datetime import date
 
 from songclear.app.audit_run import AuditRun
 from songclear.domain.decision import Chain, ClearanceDecision, Status
+from songclear.domain.grants import DEFAULT_TZ
 from songclear.domain.ledger import Ledger
+from songclear.reports.times import instant_text, zone_text
 
 # Bump when the context's shape changes: golden files and any JSON consumer key on it.
 CONTEXT_VERSION = 1
@@ -126,7 +128,8 @@ def _header(run: AuditRun) -> dict:
         "commercial_model": q.commercial_model or "any",
         "expiring_days": q.expiring_days,
         "known_at": run.known_at.isoformat() if run.known_at else None,
-        "known_at_label": f"{run.known_at:%Y-%m-%d %H:%M %Z}" if run.known_at else "as known now",
+        "known_at_label": instant_text(run.known_at, DEFAULT_TZ) if run.known_at else "as known now",
+        "time_zone": zone_text(DEFAULT_TZ, on=run.at_day),
     }
 
 
@@ -202,6 +205,7 @@ def report_context(
     # An AuditRun that carries its chains' party names (``grant_parties``) needs no argument here.
     parties = grant_parties if grant_parties is not None else getattr(run, "grant_parties", None) or {}
     rows = [_row(run, d, parties) for d in run.decisions]
+    party_names = getattr(run, "party_names", None) or {}
     by_track = {r["track"]: r for r in rows}
     takedown = [by_track[k] for k in run.summary.takedown if k in by_track]
     lapsing = [
@@ -226,6 +230,7 @@ def report_context(
                 "id": n.id,
                 "title": n.title,
                 "issuer": n.issuer,
+                "issuer_name": party_names.get(n.issuer, n.issuer),
                 "issued": n.issued.isoformat(),
                 "deadline": n.effective.isoformat(),
                 "buffer_end": _iso(n.buffer_end),

@@ -16,18 +16,20 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from songclear.app.audit_run import AuditRun
 from songclear.domain.decision import Status
+from songclear.domain.grants import start_of_day
 from songclear.domain.notices import Notice
 from songclear.errors import SongclearError, StorageError
 from songclear.reports.context import STATUS_COLOURS
+from songclear.reports.times import instant_text, zone_text
 
-REGULATOR_CONTEXT_VERSION = 1
+REGULATOR_CONTEXT_VERSION = 2  # 2: times in the notice's zone, party names, the period, notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,18 +86,59 @@ class RegulatorReport:
     log_head: str | None = None
     generated_for: str = ""  # the day the report speaks for, e.g. '2015-11-15'
     evidence: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)
+    party_names: dict[str, str] = field(default_factory=dict)  # party id -> name, written beside each id
+    notes: list[str] = field(default_factory=list)  # what the reader must know (e.g. no CJK font for the PDF)
 
+    @property
+    def tz(self) -> str:
+        """The reader's time zone: the notice's."""
+        return self.notice.tz
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    @property
+    def report_day(self) -> date:
+        return date.fromisoformat(self.generated_for) if self.generated_for else self.now.at_day
+
+    def period(self) -> tuple[datetime, datetime]:
+        """The instants the report speaks for: from the first instant of the day the notice was issued to the
+        end of the report day, in the notice's time zone ([start, end))."""
+        return (
+            start_of_day(self.notice.issued, self.tz),
+            start_of_day(self.report_day + timedelta(days=1), self.tz),
+        )
 
 
 def _counts(run: AuditRun) -> dict[str, int]:
     return {s.value: run.summary.counts.get(s, 0) for s in Status}
 
 
+def _claim_row(c: ClaimRow, end: datetime, when, name) -> dict:
+    """A claim as the report day saw it: an answer given after the report day is not shown, and a claim due
+    before the end of the report day and not handled by then is late."""
+    handled = c.handled_at if c.handled_at is not None and c.handled_at < end else None
+    if handled is not None and c.due is not None:
+        on_time = handled <= c.due
+    elif handled is None and c.due is not None and c.due < end:
+        on_time = False
+    else:
+        on_time = None
+    return {
+        "claim": c.claim, "claimant": c.claimant, "claimant_name": name(c.claimant), "regime": c.regime,
+        "received_at": when(c.received_at), "due": when(c.due), "handled_at": when(handled),
+        "outcome": c.outcome, "on_time": on_time,
+    }  # fmt: skip
+
+
 def regulator_context(report: RegulatorReport) -> dict:
     n = report.notice
+    start, end = report.period()
+    tz = report.tz
+
+    def when(value: datetime | None) -> str | None:
+        return instant_text(value, tz)
+
+    def name(party: str | None) -> str:
+        return report.party_names.get(party, party or "") if party else ""
+
     remaining = [
         {
             "track": d.track,
@@ -106,27 +149,24 @@ def regulator_context(report: RegulatorReport) -> dict:
         for d in report.now.decisions
         if d.status in (Status.UNCLEARED, Status.BUFFER)
     ]
-    claims = [
-        {
-            "claim": c.claim,
-            "claimant": c.claimant,
-            "regime": c.regime,
-            "received_at": _iso(c.received_at),
-            "due": _iso(c.due),
-            "handled_at": _iso(c.handled_at),
-            "outcome": c.outcome,
-            "on_time": c.on_time,
-        }
-        for c in report.claims
-    ]
+    takedowns = [t for t in report.takedowns if start <= t.at < end]
+    claims = [_claim_row(c, end, when, name) for c in report.claims if start <= c.received_at < end]
     return {
         "version": REGULATOR_CONTEXT_VERSION,
         "platform": report.platform,
         "platform_name": report.platform_name,
-        "report_day": report.generated_for,
+        "report_day": report.report_day.isoformat(),
+        "time_zone": zone_text(tz, on=report.report_day),
+        "period": {
+            "from": n.issued.isoformat(),
+            "to": report.report_day.isoformat(),
+            "takedowns_left_out": len(report.takedowns) - len(takedowns),
+            "claims_left_out": len(report.claims) - len(claims),
+        },
         "notice": {
             "id": n.id,
             "issuer": n.issuer,
+            "issuer_name": name(n.issuer),
             "title": n.title,
             "issued": n.issued.isoformat(),
             "deadline": n.effective.isoformat(),
@@ -148,24 +188,32 @@ def regulator_context(report: RegulatorReport) -> dict:
                 "track": t.track,
                 "title": t.title,
                 "action": t.action,
-                "at": _iso(t.at),
+                "at": when(t.at),
                 "actor": t.actor,
                 "reason": t.reason,
-                "undone_at": _iso(t.undone_at),
+                "undone_at": when(t.undone_at) if t.undone_at is not None and t.undone_at < end else None,
             }
-            for t in report.takedowns
+            for t in takedowns
         ],
         "remaining": remaining,
         "claims": claims,
-        "claims_late": sum(1 for c in report.claims if c.on_time is False),
+        "claims_late": sum(1 for c in claims if c["on_time"] is False),
         "exposure": [
-            {"track": e.track, "licensor": e.licensor, "days": e.days, "plays": e.plays, "amount": e.amount}
+            {
+                "track": e.track,
+                "licensor": e.licensor,
+                "licensor_name": name(e.licensor),
+                "days": e.days,
+                "plays": e.plays,
+                "amount": e.amount,
+            }  # fmt: skip
             for e in report.exposure
         ],
         "exposure_terms": dict(report.exposure_terms),
         "exposure_total": report.exposure_total,
         "evidence_tracks": sorted(report.evidence),
         "log_head": report.log_head,
+        "notes": list(report.notes),
     }
 
 
@@ -195,30 +243,76 @@ def render_regulator_html(report: RegulatorReport) -> str:
 CSV_TABLES = {
     "takedowns": ("track", "title", "action", "at", "actor", "reason", "undone_at"),
     "remaining": ("track", "title", "status", "reasons"),
-    "claims": ("claim", "claimant", "regime", "received_at", "due", "handled_at", "outcome", "on_time"),
-    "exposure": ("track", "licensor", "days", "plays", "amount"),
-}
+    "claims": (
+        "claim", "claimant", "claimant_name", "regime", "received_at", "due", "handled_at", "outcome", "on_time",
+    ),
+    "exposure": ("track", "licensor", "licensor_name", "days", "plays", "amount"),
+}  # fmt: skip
+
+
+def about_rows(ctx: dict) -> list[tuple[str, str]]:
+    """What the report speaks for, as (field, value) rows: the 'about' CSV and the workbook's first sheet."""
+    n, period = ctx["notice"], ctx["period"]
+    rows = [
+        ("platform", f"{ctx['platform_name']} ({ctx['platform']})"),
+        ("notice", f"{n['id']}: {n['title']}"),
+        ("issuer", f"{n['issuer_name']} ({n['issuer']})"),
+        ("issued", n["issued"]),
+        ("deadline", n["deadline"]),
+        ("buffer until", n["buffer_end"] or "none"),
+        ("report day", ctx["report_day"]),
+        ("time zone", ctx["time_zone"]),
+        ("period", f"{period['from']} to {period['to']}: the takedowns applied and the claims received then"),
+        ("takedowns left out", f"{period['takedowns_left_out']} (dated outside the period)"),
+        ("claims left out", f"{period['claims_left_out']} (dated outside the period)"),
+    ]
+    rows += [(f"exposure {k}", v) for k, v in ctx["exposure_terms"].items()]
+    rows.append(("exposure total", ctx["exposure_total"] or "none"))
+    rows.append(("audit log head", ctx["log_head"] or "none"))
+    rows += [("note", note) for note in ctx["notes"]]
+    return rows
+
+
+def _cells(row: dict, columns: Sequence[str]) -> list:
+    return [
+        "; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[c] for c in columns)
+    ]
 
 
 def write_regulator_csvs(report: RegulatorReport, folder: Path, stem: str) -> list[Path]:
-    """One CSV per table of the report: ``<stem>-takedowns.csv`` and so on."""
+    """One CSV per table of the report (``<stem>-takedowns.csv`` and so on), and ``<stem>-about.csv``: what it
+    speaks for (period, time zone, exposure terms and total, notes)."""
     ctx = regulator_context(report)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    for table, columns in CSV_TABLES.items():
+    tables = {
+        "about": (
+            ("field", "value"),
+            [dict(zip(("field", "value"), r, strict=True)) for r in about_rows(ctx)],
+        )
+    }
+    tables |= {table: (columns, ctx[table]) for table, columns in CSV_TABLES.items()}
+    for table, (columns, rows) in tables.items():
         path = folder / f"{stem}-{table}.csv"
         with path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(columns)
-            for row in ctx[table]:
-                writer.writerow(
-                    [
-                        "; ".join(v) if isinstance(v, list) else ("" if v is None else v)
-                        for v in (row[c] for c in columns)
-                    ]
-                )
+            writer.writerows(_cells(row, columns) for row in rows)
         out.append(path)
     return out
+
+
+def write_regulator_xlsx(report: RegulatorReport, target) -> dict[str, int]:
+    """The report's tables as one workbook: 'about' first, then a sheet per CSV table."""
+    from songclear.reports.xlsx import Sheet, write_xlsx
+
+    ctx = regulator_context(report)
+    sheets = [
+        Sheet(table, columns, [_cells(row, columns) for row in ctx[table]])
+        for table, columns in CSV_TABLES.items()
+    ]
+    day = report.report_day
+    return write_xlsx(target, sheets, about=about_rows(ctx), created=datetime(day.year, day.month, day.day))
 
 
 class PdfError(SongclearError):

@@ -307,6 +307,24 @@ class LedgerRepository:
             raise NotFound(f"no library track {platform}/{track_id}{_as_known(known_at)}")
         return found[0]
 
+    def tracks_where(
+        self, platform: str, *, track_ids: Iterable[str] = (), isrcs: Iterable[str] = ()
+    ) -> list[LibraryTrack]:
+        """``platform``'s current tracks with one of ``track_ids`` or listing one of ``isrcs`` (indexed lookups in
+        batches, never the whole library), by track id."""
+        t = tables.library_tracks
+        found: dict[str, LibraryTrack] = {}
+        memo = Memo()
+        for column, values in ((t.c.track_id, track_ids), (t.c.isrc, isrcs)):
+            wanted = sorted(set(values))
+            for i in range(0, len(wanted), LOOKUP_BATCH):
+                batch = wanted[i : i + LOOKUP_BATCH]
+                for track in self._load(
+                    LibraryTrack, None, memo, t.c.platform == platform, column.in_(batch)
+                ):
+                    found[track.track_id] = track
+        return [found[k] for k in sorted(found)]
+
     def availability_then(
         self, platform: str, instant: datetime, known_at: datetime | None = None
     ) -> dict[str, Availability]:

@@ -17,11 +17,19 @@ def install(app: FastAPI, *, secure_cookies: bool = False) -> None:
     """Add the dashboard's routes, templates and static files to the API app (see docs/dashboard.md), and the
     security headers to every response. ``secure_cookies``: the session cookie is sent over HTTPS only (set it
     when the server is reached through TLS)."""
-    from songclear.web import claim_pages, home_pages, platform_pages, report_pages, session, track_pages
+    from songclear.web import (
+        claim_pages,
+        holder_pages,
+        home_pages,
+        platform_pages,
+        report_pages,
+        session,
+        track_pages,
+    )
     from songclear.web.render import PREFIX
     from songclear.web.security import SecurityHeaders
 
-    for module in (session, home_pages, platform_pages, claim_pages, track_pages, report_pages):
+    for module in (session, home_pages, platform_pages, claim_pages, track_pages, report_pages, holder_pages):
         app.include_router(module.router)
     app.include_router(home_pages.root)
     static = resources.files("songclear.web") / "static"

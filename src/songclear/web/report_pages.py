@@ -16,7 +16,7 @@ from songclear.web.render import PREFIX, PageRoute, page, redirect
 from songclear.web.session import Viewer, Viewing, Writing
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
-FORMATS = ("html", "csv", "pdf")
+FORMATS = ("html", "csv", "xlsx", "pdf")
 
 
 def _notices(st, platform: str) -> list:

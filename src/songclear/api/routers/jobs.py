@@ -63,7 +63,7 @@ class ReportJob(BaseModel):
     platform: str = Field(description="Platform party id.")
     notice: str = Field(description="The regulator notice's id, e.g. NCAC-2015-07.")
     at: IsoDate = Field(description="The day the report speaks for (after the notice was issued).")
-    formats: list[Literal["html", "csv", "pdf"]] = Field(["html", "csv"], min_length=1)
+    formats: list[Literal["html", "csv", "xlsx", "pdf"]] = Field(["html", "csv"], min_length=1)
 
 
 def _visible(who: Principal, job: ServiceJob) -> ServiceJob:

@@ -1,4 +1,4 @@
-"""From a clip to ranked, verified matches; and from a whole file to every matched segment.
+"""From a clip to ranked, verified matches (a whole file's every matched segment: scanning.py).
 
 1. The clip's triplets are multi-probed against each segment of the index (sorted hashes, ``searchsorted``).
 2. Every hit proposes an alignment: the time scale ``s`` (reference span / query span), the pitch shift ``df``
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from songclear.fingerprint.decode import ENGINE_RATE
 from songclear.fingerprint.hashes import HashParams, Triplets, peaks_to_triplets, probe_hashes
 from songclear.fingerprint.index import FingerprintIndex
 from songclear.fingerprint.pairs import peaks_to_pairs, probe_pair_hashes
@@ -28,6 +27,7 @@ from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, Peaks, extract_p
 # 1172 top matches of the benchmark run recorded in docs/fingerprint.md (950 distorted queries, 240 negatives).
 CONFIDENCE_MID = 15.13
 CONFIDENCE_SLOPE = 3.58
+EVIDENCE_SECONDS = 30.0  # the part of a long matched segment whose aligned peaks are kept and drawn
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ class Match:
     ``speed`` is reference seconds per query second (1.05: the query plays 5 % faster); ``pitch`` is the query's
     frequency ratio to the reference (1.059: one semitone higher). A resampled copy has both near the same value,
     a time-stretch changes only ``speed``, a pitch shift only ``pitch``. ``pairs`` holds the aligned peaks
-    ``(query_t, query_semitone, reference_t, reference_semitone)`` behind the score, for evidence.
+    ``(query_t, query_semitone, reference_t, reference_semitone)`` behind the score, for evidence: for a segment
+    that ``scan`` merged from many windows, those of its first ``EVIDENCE_SECONDS``.
     """
 
     recording_id: str
@@ -78,7 +79,11 @@ def score_to_confidence(score: float) -> float:
 
 def search_samples(index: FingerprintIndex, samples: np.ndarray, params: SearchParams) -> list[Match]:
     """Ranked matches of a clip, at most one per recording, best first."""
-    peaks = extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks)
+    return search_peaks(index, extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks), params)
+
+
+def search_peaks(index: FingerprintIndex, peaks: Peaks, params: SearchParams) -> list[Match]:
+    """``search_samples`` of a clip's peaks (computed by ``extract_peaks`` or streamed from a file)."""
     rows, hashes, owner = query_hashes(peaks, params)
     return search_rows(index, rows, hashes, owner, params)
 
@@ -127,54 +132,6 @@ def search_rows(
         if m is not None and (m.recording_id not in found or found[m.recording_id].score < m.score):
             found[m.recording_id] = m
     return sorted(found.values(), key=lambda m: -m.score)[: params.top]
-
-
-def scan_peaks(index: FingerprintIndex, peaks: Peaks, seconds: float, params: SearchParams) -> list[Match]:
-    """Search overlapping windows of a long signal's peaks and merge consecutive windows of one alignment."""
-    tr, hashes, owner = query_hashes(peaks, params)
-    window, hop = params.scan_window_s * FRAME_RATE, params.scan_hop_s * FRAME_RATE
-    t_owner = tr.t1[owner]
-    found: list[Match] = []
-    start = 0.0
-    while True:
-        sel = (t_owner >= start) & (t_owner < start + window)
-        found.extend(search_rows(index, tr, hashes[sel], owner[sel], params))
-        if (start + window) / FRAME_RATE >= seconds:
-            break
-        start += hop
-    return merge_segments(found)
-
-
-def scan_samples(index: FingerprintIndex, samples: np.ndarray, params: SearchParams) -> list[Match]:
-    """``scan_peaks`` of a signal held in memory."""
-    peaks = extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks)
-    return scan_peaks(index, peaks, len(samples) / ENGINE_RATE, params)
-
-
-def merge_segments(matches: list[Match]) -> list[Match]:
-    """Merge matches of the same recording whose alignments continue each other (same line, overlapping)."""
-    merged: list[Match] = []
-    for m in sorted(matches, key=lambda m: (m.recording_id, m.query_start)):
-        prev = merged[-1] if merged else None
-        if prev is not None and prev.recording_id == m.recording_id and m.query_start <= prev.query_end + 1.0:
-            predicted = prev.reference_start + (m.query_start - prev.query_start) * prev.speed
-            if abs(predicted - m.reference_start) < 1.0:
-                score = prev.score + m.score
-                merged[-1] = Match(
-                    prev.recording_id,
-                    prev.query_start,
-                    max(prev.query_end, m.query_end),
-                    prev.reference_start,
-                    max(prev.reference_end, m.reference_end),
-                    (prev.speed * prev.score + m.speed * m.score) / score,
-                    (prev.pitch * prev.score + m.pitch * m.score) / score,
-                    score,
-                    max(prev.confidence, m.confidence),
-                    prev.pairs + m.pairs,
-                )
-                continue
-        merged.append(m)
-    return sorted(merged, key=lambda m: (m.query_start, -m.score))
 
 
 # Votes are counted per cell (recording, c/16 frames) in a dense array, numbered recording after recording; the

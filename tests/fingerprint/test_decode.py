@@ -107,13 +107,12 @@ def test_a_float_wav_with_a_bad_sample_every_second_is_still_identified(index, s
 
     rate = 44100
     copy = speed(songs["REC02"][10 * ENGINE_RATE : 20 * ENGINE_RATE], ENGINE_RATE / rate)  # upsampled
-    clean = index.search(write_float_wav(copy, tmp_path / "clean.wav", rate))[0]
+    clean = index.search(decode_file(write_float_wav(copy, tmp_path / "clean.wav", rate)))[0]
     broken = copy.copy()
     broken[rate // 3 :: rate] = bad
-    path = write_float_wav(broken, tmp_path / "broken.wav", rate)
-    decoded = decode_file(path)
+    decoded = decode_file(write_float_wav(broken, tmp_path / "broken.wav", rate))
     assert np.isfinite(decoded).all() and np.abs(decoded).max() <= SAMPLE_LIMIT
-    found = index.search(path)
+    found = index.search(decoded)
     assert found and found[0].recording_id == "REC02", found[:1]
     assert found[0].score >= 0.9 * clean.score
     # Samples handed to the engine directly are sanitised too.

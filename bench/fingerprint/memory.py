@@ -1,7 +1,7 @@
 """Peak memory of identify, scan and fp add against the length of the audio: it should not grow with the file.
 
     .venv/bin/python bench/fingerprint/memory.py [--minutes 1,10,60,180,600] [--kinds opus-silence,...]
-        [--ops identify,scan,add] [--work /tmp/songclear-memory]
+        [--ops identify,scan,add] [--index-hours 0] [--work /tmp/songclear-memory]
 
 Inputs are generated with PyAV into ``--work`` (kept between runs): Opus (48 kHz mono at 6 kb/s, so 3 h is about
 8 MB, like the upload of issue 10) and FLAC (22.05 kHz mono), each silent or "signal": synthetic songs
@@ -15,6 +15,11 @@ Every measurement runs in a fresh process, so its peak RSS (``VmHWM``) is that o
 * ``identify-uncapped`` — the same with the cap raised past the file (how much an analysed minute costs);
 * ``scan`` — ``scan_track`` (what each worker of ``songclear scan`` runs: decode, match, evidence pictures);
 * ``add`` — ``fingerprint_file`` (what each worker of ``songclear fp add`` runs).
+
+The index holds the three references; ``--index-hours H`` adds about H hours of filler (fingerprints of three
+distinct 20-minute synthetic songs added again under new ids, as bench/fingerprint/latency.py does), so that a
+search meets as many index entries as against a catalogue of that size: what an identify at the cap costs grows
+with the catalogue, which is why a long query is looked up in chunks (docs/fingerprint.md, Search).
 
 The baseline row (``python -c "import the engine"``) is the interpreter with NumPy, SciPy, PyAV and Numba loaded.
 """
@@ -43,6 +48,7 @@ def main() -> None:
     ap.add_argument("--kinds", default="opus-silence,opus-signal,flac-silence,flac-signal")
     ap.add_argument("--ops", default="identify,scan,add")
     ap.add_argument("--max-seconds", type=float, default=None, help="identify cap (default: the engine's)")
+    ap.add_argument("--index-hours", type=float, default=0.0, help="filler hours in the index")
     ap.add_argument("--work", type=Path, default=Path("/tmp/songclear-memory"))
     ap.add_argument("--measure", nargs=3, metavar=("OP", "FILE", "INDEX"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -51,7 +57,7 @@ def main() -> None:
         return
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    index = build_index(work)
+    index = build_index(work, args.index_hours)
     base = run_child(["-c", BASELINE])
     print(f"baseline (interpreter + engine imported): {base['peak_rss_mib']:.0f} MiB\n")
     print("| input | audio | file size | operation | peak RSS | wall | result |")
@@ -131,18 +137,24 @@ def measure(op: str, path: str, index_path: str, *, max_seconds: float | None) -
     }
 
 
-def build_index(work: Path) -> Path:
-    from songclear.fingerprint import FingerprintIndex, fingerprint_file
+def build_index(work: Path, filler_hours: float = 0.0) -> Path:
+    from songclear.fingerprint import ENGINE_RATE, FingerprintIndex, fingerprint_file, synth_music
+    from songclear.fingerprint.index import fingerprint_samples
 
-    index = work / "index"
+    index = work / ("index" if not filler_hours else f"index-{filler_hours:g}h")
     if (index / "manifest.json").exists():
         return index
     work.mkdir(parents=True, exist_ok=True)
     with FingerprintIndex.open(index) as idx:
         for seed in REFERENCES:
             ref = work / f"ref-{seed}.flac"
-            write_audio(ref, "flac", FLAC_RATE, iter([_piece(seed, FLAC_RATE)]))
+            if not ref.exists():
+                write_audio(ref, "flac", FLAC_RATE, iter([_piece(seed, FLAC_RATE)]))
             idx.add(f"REF{seed}", fingerprint_file(ref))
+        if filler_hours:
+            filler = [fingerprint_samples(synth_music(500 + i, 1200.0, rate=ENGINE_RATE)) for i in range(3)]
+            for k in range(int(filler_hours * 3)):
+                idx.add(f"FILLER{k:05d}", filler[k % 3])
     return index
 
 

@@ -173,3 +173,27 @@ def test_scan_and_fingerprint_memory_does_not_grow_with_the_file(index, songs, t
     for op, margin in (("scan", 30), ("fingerprint", 30)):
         small, large = (peak_rss_mib(op, p, index, refs) for p in (short, long))
         assert large < small + margin, f"{op}: peak RSS {small:.0f} MiB for 4 min, {large:.0f} MiB for 32 min"
+
+
+def test_a_long_query_looked_up_in_chunks_finds_what_one_pass_finds(tmp_path, songs, rng):
+    """A query with many probes counts its votes chunk by chunk and keeps only the best cells' hits, so a 600-s
+    identify against a big index does not hold all its hits (a 20-h index: 18 million, 1 GB). Same answers."""
+    path = tmp_path / "idx"
+    with FingerprintIndex.open(path) as index:
+        for rid, samples in songs.items():
+            index.add(rid, samples)
+    index = FingerprintIndex.open(path)
+    index.remove("REC05")  # removed entries are dropped in both passes
+    chunked = SearchParams(one_pass_probes=5000, chunk_probes=3001)
+    queries = [
+        medley(songs, rng)[30 * R : 150 * R],
+        songs["REC02"][5 * R : 35 * R],
+        songs["REC05"],
+        0.1 * rng.standard_normal(30 * R).astype(np.float32),
+    ]
+    for query in queries:
+        one_pass = index.search(query)
+        assert index.search(query, chunked) == one_pass
+        assert [m.pairs for m in index.search(query, chunked)] == [m.pairs for m in one_pass]
+    assert [m.recording_id for m in index.search(queries[0])][:1] == ["REC02"]
+    assert "REC05" not in {m.recording_id for m in index.search(queries[2], chunked)}

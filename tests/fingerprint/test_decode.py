@@ -134,3 +134,26 @@ def test_excerpts_are_the_slices_of_the_whole_signal(songs, tmp_path):
     # Each as soon as it is complete (those completed by one decoded chunk in order): one pass, holding only the
     # spans in progress.
     assert [i for i, _ in iter_excerpts(path, spans)] == [0, 1, 3, 2, 4, 5]
+
+
+def test_every_error_crosses_a_process_boundary_intact():
+    """Issue 10 item 14: DecodeError(path, reason) could not be unpickled (its constructor takes two arguments),
+    so one raised in a pool worker broke the pool (BrokenProcessPool) and the whole batch. Every SongclearError
+    now pickles with its class, message and fields."""
+    import pickle
+
+    from songclear.errors import ImportError_, RateLimited
+    from songclear.fingerprint import ClipTooLong, NoUsableAudio
+
+    errors = [
+        DecodeError("/music/a.mp3", "Invalid data found when processing input"),
+        UnsupportedAudioError("/music/b.mp4", "no audio stream"),
+        ClipTooLong("/music/c.opus", 600.0),
+        NoUsableAudio("/music/d.flac", 0, 0.05, 100),
+        RateLimited("too many", retry_after=7),
+        ImportError_("bad row", source="t.csv", location="line 3"),
+    ]
+    for error in errors:
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and again.message == error.message and str(again) == str(error)
+        assert again.__dict__ == error.__dict__ and again.http_status == error.http_status

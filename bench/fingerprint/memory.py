@@ -8,7 +8,8 @@ Inputs are generated with PyAV into ``--work`` (kept between runs): Opus (48 kHz
 (``synth_music``), a new one every minute, one minute in ten being one of the three indexed references (so a scan
 finds, merges and draws evidence for a registered recording every ten minutes).
 
-Every measurement runs in a fresh process, so its peak RSS (``VmHWM``) is that operation's alone:
+Every measurement runs in a fresh process, so its peak RSS (``VmHWM``) is that operation's alone (CPU: the
+process's user + system time for the operation, which a loaded machine does not inflate as it does wall time):
 
 * ``identify`` — ``search_clips`` (what ``songclear identify`` and ``POST /identify`` call) with the default cap
   (``--max-seconds``); a file over the cap is refused once the cap is passed, after decoding only that much;
@@ -60,8 +61,8 @@ def main() -> None:
     index = build_index(work, args.index_hours)
     base = run_child(["-c", BASELINE])
     print(f"baseline (interpreter + engine imported): {base['peak_rss_mib']:.0f} MiB\n")
-    print("| input | audio | file size | operation | peak RSS | wall | result |")
-    print("|---|---|---|---|---|---|---|")
+    print("| input | audio | file size | operation | peak RSS | CPU | wall | result |")
+    print("|---|---|---|---|---|---|---|---|")
     for kind in args.kinds.split(","):
         for minutes in (float(m) for m in args.minutes.split(",")):
             path = make_input(work, kind, minutes)
@@ -73,7 +74,7 @@ def main() -> None:
                 r = run_child([__file__, *extra, "--measure", op, str(path), str(index)])
                 print(
                     f"| {kind} | {_duration(minutes)} | {size:.1f} MiB | {op} | {r['peak_rss_mib']:.0f} MiB "
-                    f"| {r['wall_s']:.1f} s | {r['result']} |",
+                    f"| {r['cpu_s']:.1f} s | {r['wall_s']:.1f} s | {r['result']} |",
                     flush=True,
                 )
 
@@ -110,7 +111,7 @@ def measure(op: str, path: str, index_path: str, *, max_seconds: float | None) -
 
     index = FingerprintIndex.open(index_path, create=False)
     refs = tuple((f"REF{s}", str(Path(index_path).parent / f"ref-{s}.flac")) for s in REFERENCES)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if op.startswith("identify"):
         kwargs = {}
         if "max_seconds" in inspect.signature(search_clips).parameters and max_seconds is not None:
@@ -129,9 +130,10 @@ def measure(op: str, path: str, index_path: str, *, max_seconds: float | None) -
             result = f"{type(e).__name__}"
     else:
         raise SystemExit(f"unknown operation {op}")
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {
         "peak_rss_mib": peak_rss_mib(),
+        "cpu_s": cpu,
         "wall_s": wall,
         "result": result,
     }

@@ -230,18 +230,19 @@ def test_a_scan_that_crashes_between_batches_has_logged_exactly_what_it_committe
         with pytest.raises(RuntimeError):
             run_scan(
                 database, platform="qq", index_path=tmp_path / "fp", now=lambda: at, workers=1,
-                commit_every=2, on_progress=crash_at_the_third_track,
+                commit_every=2, commit_seconds=1e9, on_progress=crash_at_the_third_track,
             )  # fmt: skip
         committed = scanned_track_ids(db_url)
         assert len(committed) == 2  # the first batch; the third track died with the process
         assert [e.data()["tracks"] for e in log_entries(db_url, "scan")] == [committed]
-        report = run_scan(
-            database, platform="qq", index_path=tmp_path / "fp", now=lambda: at, workers=1, commit_every=2
-        )
+        report = run_scan(  # a batch also ends when its first track has waited commit_seconds: here at once
+            database, platform="qq", index_path=tmp_path / "fp", now=lambda: at, workers=1, commit_every=50,
+            commit_seconds=0,
+        )  # fmt: skip
     assert (report.already_done, report.scanned) == (2, 7)
     logged = [track for e in log_entries(db_url, "scan") for track in e.data()["tracks"]]
     assert sorted(logged) == sorted(scanned_track_ids(db_url)) and len(logged) == len(set(logged)) == 9
-    assert [len(e.data()["tracks"]) for e in log_entries(db_url, "scan")] == [2, 2, 2, 2, 1]
+    assert [len(e.data()["tracks"]) for e in log_entries(db_url, "scan")] == [2, 1, 1, 1, 1, 1, 1, 1]
     assert songclear(capsys, *db, "log", "verify", "--json").json()["ok"]
 
 

@@ -38,6 +38,18 @@ class SongclearError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self):
+        # Picklable whatever the subclass's constructor takes (DecodeError(path, reason), RateLimited(...,
+        # retry_after=)): an error raised in a worker process must reach the parent intact, not break the pool.
+        return _rebuild, (type(self), self.args, self.__dict__.copy())
+
+
+def _rebuild(cls: type[SongclearError], args: tuple, state: dict) -> SongclearError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(SongclearError):
     exit_code = 2

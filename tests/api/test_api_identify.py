@@ -77,6 +77,25 @@ def test_a_clip_over_the_upload_limit_is_413_before_it_is_decoded(world, clips):
         app.state.songclear.close()
 
 
+def test_a_clip_longer_than_the_identify_cap_is_413_naming_the_upload(world, clips):
+    """Issue 10 item 6: identify decoded the whole upload (an 8-MB Opus file of 3 hours took 2.8 GB). Past
+    ``identify_max_seconds`` of decoded audio the clip is refused with 413, before the rest is decoded."""
+    app = create_app(world.db_url, index_path=world.index_path, limits=Limits(identify_max_seconds=5.0))
+    try:
+        r = Client(app).post(
+            "/identify",
+            headers=world.as_("jade"),
+            files={"file": ("clip.mp3", clips["excerpt"], "audio/mpeg")},
+        )
+        assert r.status_code == 413, r.text
+        body = r.json()
+        assert body["type"] == "urn:songclear:problem:ClipTooLong" and body["title"] == "Clip too long"
+        assert body["detail"].startswith("clip.mp3: ") and "longer than 5 s" in body["detail"]
+        assert "songclear-clip-" not in body["detail"]  # the server's temporary folder stays private
+    finally:
+        app.state.songclear.close()
+
+
 def test_the_server_keeps_one_open_index_and_reopens_it_when_references_change(world, clips, tmp_path):
     st = world.app.state.songclear
     first = st.fingerprint_index()

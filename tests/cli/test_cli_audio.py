@@ -3,7 +3,7 @@ Dask LocalCluster), and the audit judging a mislabelled copy by the recording it
 
 from __future__ import annotations
 
-import os
+import json
 import signal
 import subprocess
 import sys
@@ -11,60 +11,20 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from audioworld import log_entries, make_world, rows, scanned_track_ids
 
 from clirun import songclear
 from songclear.app.demo_audio import RATE, encode, seed_of
 from songclear.fingerprint import synth_music
-from songclear.store import Database
-from songclear.store import tables as t
-
-ISRCS = ["CN-J01-14-00001", "CN-S01-13-00002", "HK-H01-12-00001"]
 
 
 @pytest.fixture
 def world(db_url, tmp_path, capsys):
     """The demo ledger (no audio), reference audio for three recordings, and a QQ Music library of files."""
-    db = ("--db", db_url, "--fp-index", str(tmp_path / "fp"))
-    assert songclear(capsys, *db, "demo", "--no-audio", "--out", tmp_path / "out", "--json").code == 0
-    refs = []
-    for isrc in ISRCS:
-        song = synth_music(seed_of(isrc.replace("-", "")), 20.0, rate=RATE)
-        refs.append(encode(song, tmp_path / f"{isrc}.flac"))
-    r = songclear(capsys, *db, "fp", "add", *refs, "--json")
-    assert r.code == 0, r.err
-    lib = tmp_path / "lib"
-    lib.mkdir()
-    rows = ["platform,track_id,title,artist,isrc,audio_path"]
-    for n in range(8):
-        isrc = ISRCS[n % 3]
-        song = synth_music(seed_of(isrc.replace("-", "")), 20.0, rate=RATE)[
-            RATE * (n % 4) : RATE * (n % 4 + 12)
-        ]
-        path = encode(song, lib / f"up-{n}.mp3")
-        rows.append(f"qq,up-{n},Upload {n},someone,,{path}")
-    bad = lib / "corrupt.mp3"
-    bad.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + os.urandom(3000))
-    rows.append(f"qq,up-bad,Broken upload,someone,,{bad}")
-    csv = tmp_path / "uploads.csv"
-    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    assert songclear(capsys, *db, "import", "table", csv, "--json").code == 0
-    return db, refs
+    return make_world(db_url, tmp_path, capsys)
 
 
-def _rows(db_url: str) -> tuple[int, int, list]:
-    database = Database.open(db_url)
-    with database.session() as s:
-        scanned = s.execute(select(func.count()).select_from(t.scanned_tracks)).scalar_one()
-        m = t.audio_matches.c
-        matches = s.execute(
-            select(m.track_id, m.isrc, m.query_start, m.reference_start).order_by(
-                m.track_id, m.isrc, m.query_start, m.reference_start
-            )
-        ).all()
-    database.close()
-    # A track may match one recording in two segments: a row is (track, recording, where in each).
-    return scanned, len(matches), [(a, b, round(c, 2), round(d, 2)) for a, b, c, d in matches]
+_rows = rows
 
 
 def test_scan_resumes_without_duplicates_and_a_corrupt_file_fails_alone(world, db_url, capsys):
@@ -90,10 +50,21 @@ def test_scan_resumes_without_duplicates_and_a_corrupt_file_fails_alone(world, d
     assert d["status"] == "cleared" and d["recording"] == "CNJ011400001"
 
 
-def test_a_killed_scan_resumes(world, db_url, tmp_path):
+def assert_log_matches_the_scanned_tracks(db_url: str) -> None:
+    """Every committed track is in exactly one 'scan' entry of the audit log, and the log lists no other."""
+    logged = [track for e in log_entries(db_url, "scan") for track in e.data()["tracks"]]
+    assert sorted(logged) == sorted(scanned_track_ids(db_url))
+    assert len(set(logged)) == len(logged)
+
+
+def test_a_killed_scan_resumes_and_its_log_matches_what_it_committed(world, db_url, tmp_path, capsys):
+    """Issue 10 item 17: a scan killed by SIGKILL has logged every batch it committed (each batch and its log entry
+    are one transaction), and nothing it did not commit; the resumed scan adds no duplicate and the chain verifies."""
     db, _ = world
     cmd = [sys.executable, "-m", "songclear.cli", *db, "scan", "--platform", "qq", "--workers", "1", "--json"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*cmd, "--commit-every", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 120
     while _rows(db_url)[0] < 2 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
@@ -101,13 +72,15 @@ def test_a_killed_scan_resumes(world, db_url, tmp_path):
     proc.wait()
     killed_at = _rows(db_url)[0]
     assert 1 <= killed_at < 9, "the scan should have been killed midway"
+    assert_log_matches_the_scanned_tracks(db_url)
+    assert songclear(capsys, *db, "log", "verify", "--json").json()["ok"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    import json
-
     report = json.loads(done.stdout)
     assert report["already_done"] == killed_at and report["already_done"] + report["scanned"] == 9
     scanned, n_matches, matches = _rows(db_url)
     assert scanned == 9 and len(set(matches)) == n_matches
+    assert_log_matches_the_scanned_tracks(db_url)
+    assert songclear(capsys, *db, "log", "verify", "--json").json()["ok"]
 
 
 def test_scan_on_a_dask_cluster_gives_the_local_results(world, db_url, tmp_path, capsys):

@@ -78,3 +78,82 @@ def test_video_only_container_is_unsupported(tmp_path):
             c.mux(p)
     with pytest.raises(UnsupportedAudioError, match="no audio stream"):
         decode_file(path)
+
+
+def write_float_wav(samples: np.ndarray, path, rate: int):
+    """A 32-bit float WAV holding exactly these samples (NaN and infinities included)."""
+    import av
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("pcm_f32le", rate=rate, layout="mono")
+        for i in range(0, samples.size, 4096):
+            frame = av.AudioFrame.from_ndarray(samples[None, i : i + 4096], format="flt", layout="mono")
+            frame.sample_rate, frame.pts = rate, i
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, 1e30], ids=["nan", "inf", "-inf", "1e30"])
+def test_a_float_wav_with_a_bad_sample_every_second_is_still_identified(index, songs, tmp_path, bad):
+    """Issue 10 item 18: one NaN per second made a copy unidentifiable (the whitening mean spread each NaN over
+    three seconds of spectrogram), and one absurd value per second cost most of the score. Decoded samples are
+    sanitised: non-finite -> 0, magnitudes clipped, before the resampler spreads a bad sample."""
+    from audio_tools import speed
+
+    from songclear.fingerprint.decode import SAMPLE_LIMIT
+
+    rate = 44100
+    copy = speed(songs["REC02"][10 * ENGINE_RATE : 20 * ENGINE_RATE], ENGINE_RATE / rate)  # upsampled
+    clean = index.search(decode_file(write_float_wav(copy, tmp_path / "clean.wav", rate)))[0]
+    broken = copy.copy()
+    broken[rate // 3 :: rate] = bad
+    decoded = decode_file(write_float_wav(broken, tmp_path / "broken.wav", rate))
+    assert np.isfinite(decoded).all() and np.abs(decoded).max() <= SAMPLE_LIMIT
+    found = index.search(decoded)
+    assert found and found[0].recording_id == "REC02", found[:1]
+    assert found[0].score >= 0.9 * clean.score
+    # Samples handed to the engine directly are sanitised too.
+    samples = songs["REC02"][10 * ENGINE_RATE : 20 * ENGINE_RATE].copy()
+    samples[::ENGINE_RATE] = bad
+    assert index.search(samples)[0].recording_id == "REC02"
+
+
+def test_excerpts_are_the_slices_of_the_whole_signal(songs, tmp_path):
+    from songclear.fingerprint import decode_excerpts, iter_excerpts
+
+    path = encode(np.tile(songs["REC01"], 3), tmp_path / "long.flac")  # 120 s
+    whole = decode_file(path)
+    spans = [(5 * ENGINE_RATE, 9 * ENGINE_RATE), (0, 100), (70 * ENGINE_RATE, 95 * ENGINE_RATE), (8, 8)]
+    spans += [(whole.size - 50, whole.size + 400), (whole.size + 10, whole.size + 20)]
+    got = decode_excerpts(path, spans)
+    for (start, stop), excerpt in zip(spans, got, strict=True):
+        assert np.array_equal(excerpt, whole[start:stop])
+    # Each as soon as it is complete (those completed by one decoded chunk in order): one pass, holding only the
+    # spans in progress.
+    assert [i for i, _ in iter_excerpts(path, spans)] == [0, 1, 3, 2, 4, 5]
+
+
+def test_every_error_crosses_a_process_boundary_intact():
+    """Issue 10 item 14: DecodeError(path, reason) could not be unpickled (its constructor takes two arguments),
+    so one raised in a pool worker broke the pool (BrokenProcessPool) and the whole batch. Every SongclearError
+    now pickles with its class, message and fields."""
+    import pickle
+
+    from songclear.errors import ImportError_, RateLimited
+    from songclear.fingerprint import ClipTooLong, NoUsableAudio
+
+    errors = [
+        DecodeError("/music/a.mp3", "Invalid data found when processing input"),
+        UnsupportedAudioError("/music/b.mp4", "no audio stream"),
+        ClipTooLong("/music/c.opus", 600.0),
+        NoUsableAudio("/music/d.flac", 0, 0.05, 100),
+        RateLimited("too many", retry_after=7),
+        ImportError_("bad row", source="t.csv", location="line 3"),
+    ]
+    for error in errors:
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and again.message == error.message and str(again) == str(error)
+        assert again.__dict__ == error.__dict__ and again.http_status == error.http_status

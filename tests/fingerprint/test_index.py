@@ -73,6 +73,7 @@ def test_compaction_drops_removed_entries_and_keeps_answers(tmp_path, songs):
     assert sorted(p.name for p in path.iterdir()) == [
         "manifest.json",
         *sorted(f"{idx.segments[0].name}.{k}.npy" for k in ("hashes", "values")),
+        "writer.lock",
     ]
     assert idx.search(songs["REC02"][R : 11 * R])[0].recording_id == "REC02"
     assert idx.search(songs["REC01"][R : 11 * R]) == []

@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import Request
 
 from songclear.api.jobs import JobRunner
+from songclear.app.limits import IDENTIFY_MAX_SECONDS
 from songclear.errors import NotFound, RateLimited
 
 
@@ -21,6 +22,7 @@ from songclear.errors import NotFound, RateLimited
 class Limits:
     max_upload_bytes: int = 20 * 1024 * 1024  # a table, a DDEX message or an audio clip
     identify_per_window: int = 30  # identify requests per token ...
+    identify_max_seconds: float = IDENTIFY_MAX_SECONDS  # audio analysed per identify; a longer clip is 413
     claims_per_window: int = 30  # claims and counter-notices filed per token ...
     window_s: float = 60.0  # ... per this many seconds
     job_workers: int = 2  # threads running background jobs (imports, audits, scans, reports)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from songclear.app.limits import IDENTIFY_MAX_SECONDS
 from songclear.errors import InputError, NotFound, SongclearError
 from songclear.jobs.executor import run_tasks
 from songclear.store.auditlog import log_event
@@ -27,13 +28,35 @@ class _Reference:
 
 
 def _sha256(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def _fingerprint(ref: _Reference):
-    from songclear.fingerprint import fingerprint_file
+@dataclass(frozen=True, slots=True)
+class _Fingerprinted:
+    """What a worker sends back for one reference file: its fingerprint and hash, or why it could not be used."""
 
-    return ref, fingerprint_file(ref.path), _sha256(ref.path)
+    ref: _Reference
+    fingerprint: object | None = None  # songclear.fingerprint.Fingerprint
+    sha256: str | None = None
+    error: str | None = None
+
+
+def _fingerprint(ref: _Reference) -> _Fingerprinted:
+    """Runs in a worker: every expected failure comes back as a result (plain strings), never as an exception
+    across the process boundary, so one bad file cannot break the pool and the batch goes on."""
+    from songclear.fingerprint.reference import check_usable, fingerprint_file
+
+    try:
+        fp = check_usable(fingerprint_file(ref.path), ref.path)
+        return _Fingerprinted(ref, fp, _sha256(ref.path))
+    except SongclearError as e:
+        return _Fingerprinted(ref, error=e.message)
+    except OSError as e:
+        return _Fingerprinted(ref, error=f"{ref.path}: {e.strerror or e}")
 
 
 def _known_references(db, index_path: Path) -> dict[str, str]:
@@ -53,9 +76,10 @@ def _known_references(db, index_path: Path) -> dict[str, str]:
 class AddReport:
     added: list[dict] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)  # {recording, path, message}: not registered
 
     def as_dict(self) -> dict:
-        return {"added": self.added, "unchanged": self.unchanged}
+        return {"added": self.added, "unchanged": self.unchanged, "failed": self.failed}
 
 
 def add_references(
@@ -69,9 +93,15 @@ def add_references(
     actor: str = "songclear",
 ) -> AddReport:
     """Fingerprint each file as the reference audio of its registered recording; the index commits once at the
-    end, and the database remembers each reference file (evidence pictures decode it again)."""
+    end, and the database remembers each reference file (evidence pictures decode it again).
+
+    A file that cannot be decoded or gives no usable audio (silence, a fraction of a second) is not registered:
+    it is listed in ``failed`` and the other files are. The index commit and the database rows are written under
+    the index's writer lock, so two runs at once both keep their references and agree on which file is a
+    recording's reference."""
     from songclear.domain.identifiers import normalise_isrc
     from songclear.fingerprint import FingerprintIndex
+    from songclear.fingerprint.files import writer_lock
     from songclear.store.matches import AudioMatchRepository, ReferenceAudio
     from songclear.store.repository import LedgerRepository
 
@@ -94,29 +124,42 @@ def add_references(
     known = _known_references(db, index_path)
     fresh = []
     for ref in refs:
-        if known.get(ref.isrc) == _sha256(ref.path):
+        if ref.isrc in known and known[ref.isrc] == _sha256(ref.path):
             report.unchanged.append(ref.isrc)  # same audio already indexed: re-adding changes nothing
         else:
             fresh.append(ref)
-    refs = fresh
-    if not refs:
+    results = list(run_tasks(_fingerprint, fresh, workers=min(workers, len(fresh)))) if fresh else []
+    good = [r for r in results if r.error is None]
+    report.failed = [
+        {"recording": r.ref.isrc, "path": r.ref.path, "message": r.error}
+        for r in sorted(results, key=lambda r: r.ref.path)
+        if r.error is not None
+    ]
+    if not good:
         return report
-    results = list(run_tasks(_fingerprint, refs, workers=min(workers, len(refs))))
-    with FingerprintIndex.open(index_path) as index:
-        for ref, fp, _sha in results:
-            index.add(ref.isrc, fp)
-    with db.session() as session:
-        matches = AudioMatchRepository(session)
-        for ref, fp, sha in results:
-            seconds = float(fp.seconds)
-            matches.put_reference(ReferenceAudio(ref.isrc, ref.path, sha, seconds), recorded_at=now())
-            log_event(
-                session, at=now(), actor=actor, action="reference-audio", subject=ref.isrc,
-                payload={"path": ref.path, "sha256": sha, "seconds": round(seconds, 2)},
-            )  # fmt: skip
-            report.added.append(
-                {"recording": ref.isrc, "path": ref.path, "sha256": sha, "seconds": round(seconds, 2)}
-            )
+    with writer_lock(index_path):
+        with FingerprintIndex.open(index_path) as index:
+            for r in good:
+                index.add(r.ref.isrc, r.fingerprint)
+        with db.session() as session:
+            matches = AudioMatchRepository(session)
+            for r in good:
+                seconds = float(r.fingerprint.seconds)
+                matches.put_reference(
+                    ReferenceAudio(r.ref.isrc, r.ref.path, r.sha256, seconds), recorded_at=now()
+                )
+                log_event(
+                    session, at=now(), actor=actor, action="reference-audio", subject=r.ref.isrc,
+                    payload={"path": r.ref.path, "sha256": r.sha256, "seconds": round(seconds, 2)},
+                )  # fmt: skip
+                report.added.append(
+                    {
+                        "recording": r.ref.isrc,
+                        "path": r.ref.path,
+                        "sha256": r.sha256,
+                        "seconds": round(seconds, 2),
+                    }
+                )
     return report
 
 
@@ -125,6 +168,9 @@ class ClipResult:
     clip: str
     matches: list = field(default_factory=list)
     error: str | None = None
+    failure: SongclearError | None = field(
+        default=None, repr=False
+    )  # the error itself (its class, its status)
 
     def as_dict(self, titles: dict[str, str]) -> dict:
         from songclear.app.views import match_fields
@@ -139,23 +185,27 @@ class ClipResult:
         }
 
 
-def identify_clips(index_path: Path, clips: list[Path]) -> list[ClipResult]:
-    """Identify each clip against the index (opened once); a clip that cannot be decoded fails alone."""
+def identify_clips(
+    index_path: Path, clips: list[Path], *, max_seconds: float | None = IDENTIFY_MAX_SECONDS
+) -> list[ClipResult]:
+    """Identify each clip against the index (opened once); a clip that cannot be decoded, or holds more than
+    ``max_seconds`` of audio, fails alone."""
     from songclear.fingerprint import FingerprintIndex
 
     if not (index_path / "manifest.json").exists():
         raise NotFound(f"no fingerprint index at {index_path}: add references first with 'songclear fp add'")
-    return search_clips(FingerprintIndex.open(index_path, create=False), clips)
+    return search_clips(FingerprintIndex.open(index_path, create=False), clips, max_seconds=max_seconds)
 
 
-def search_clips(index, clips: list[Path]) -> list[ClipResult]:
-    """``identify_clips`` against an index already open (the server keeps one)."""
-    from songclear.fingerprint import decode_file
-
+def search_clips(
+    index, clips: list[Path], *, max_seconds: float | None = IDENTIFY_MAX_SECONDS
+) -> list[ClipResult]:
+    """``identify_clips`` against an index already open (the server keeps one). Each clip is decoded as a stream
+    and refused (``ClipTooLong``) as soon as it passes ``max_seconds``: only that much is ever decoded."""
     out = []
     for clip in clips:
         try:
-            out.append(ClipResult(str(clip), index.search(decode_file(clip))))
+            out.append(ClipResult(str(clip), index.search(clip, max_seconds=max_seconds)))
         except SongclearError as e:
-            out.append(ClipResult(str(clip), error=e.message))
+            out.append(ClipResult(str(clip), error=e.message, failure=e))
     return out

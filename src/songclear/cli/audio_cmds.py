@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from songclear.app.limits import IDENTIFY_MAX_SECONDS, SCAN_COMMIT_EVERY
 from songclear.cli.output import console, emit_json
 
 fp_app = typer.Typer(help="The fingerprint index of registered recordings' audio.", no_args_is_help=True)
@@ -28,7 +29,8 @@ def fp_add(
     workers: int = typer.Option(2, "--workers", help="Local processes that fingerprint in parallel."),
     json_: bool = JSON,
 ) -> None:
-    """Fingerprint audio as the reference of registered recordings (replaces a recording's earlier audio)."""
+    """Fingerprint audio as the reference of registered recordings (replaces a recording's earlier audio).
+    Exit code 6 if any file could not be used (the others are registered)."""
     from songclear.app.fingerprints import add_references
 
     report = add_references(
@@ -42,9 +44,13 @@ def fp_add(
     )
     if json_:
         emit_json(report.as_dict() | {"index": str(ctx.obj.index_path())})
-        return
-    for a in report.added:
-        console.print(f"[green]added[/] {a['recording']} ({a['seconds']} s) from {a['path']}")
+    else:
+        for a in report.added:
+            console.print(f"[green]added[/] {a['recording']} ({a['seconds']} s) from {a['path']}")
+        for f in report.failed:
+            console.print(f"[red]not added[/] {f['recording']}: {f['message']}")
+    if report.failed:
+        raise typer.Exit(6)
 
 
 @fp_app.command("remove")
@@ -94,13 +100,22 @@ def fp_stats(ctx: typer.Context, json_: bool = JSON) -> None:
 def identify_cmd(
     ctx: typer.Context,
     clips: list[Path] = typer.Argument(..., help="Audio clips to identify (one process, index opened once)."),
+    max_seconds: float = typer.Option(
+        IDENTIFY_MAX_SECONDS,
+        "--max-seconds",
+        help="Most audio analysed per clip; a longer clip fails (scan long files as library tracks).",
+    ),
     json_: bool = JSON,
 ) -> None:
-    """Which registered recordings do these clips contain? Exit code 6 if any clip could not be decoded."""
+    """Which registered recordings do these clips contain? Exit code 6 if any clip could not be decoded or is
+    longer than --max-seconds."""
     from songclear.app.fingerprints import identify_clips
+    from songclear.errors import InputError
     from songclear.store.repository import LedgerRepository
 
-    results = identify_clips(ctx.obj.index_path(), clips)
+    if not max_seconds > 0:
+        raise InputError("--max-seconds must be positive")
+    results = identify_clips(ctx.obj.index_path(), clips, max_seconds=max_seconds)
     with ctx.obj.database().session() as session:
         ledger = LedgerRepository(session).load_ledger()
     titles = {isrc: r.title for isrc, r in ledger.recordings.items()}
@@ -133,6 +148,9 @@ def scan_cmd(
         None, "--limit", help="Stop after this many tracks (the rest waits for a rerun)."
     ),
     no_evidence: bool = typer.Option(False, "--no-evidence", help="Skip the evidence pictures (faster)."),
+    commit_every: int = typer.Option(
+        SCAN_COMMIT_EVERY, "--commit-every", help="Tracks per transaction (each with its audit-log entry)."
+    ),
     json_: bool = JSON,
 ) -> None:
     """Fingerprint every library track that has audio and record the registered recordings it contains.
@@ -150,6 +168,7 @@ def scan_cmd(
         evidence=not no_evidence,
         limit=limit,
         actor=ctx.obj.actor(),
+        commit_every=commit_every,
     )
     if json_:
         report = run_scan(ctx.obj.database(), **args)

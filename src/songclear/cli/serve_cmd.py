@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from songclear.app.limits import IDENTIFY_MAX_SECONDS
 from songclear.cli.output import console, emit_json
 from songclear.errors import InputError
 
@@ -41,6 +42,11 @@ def serve_cmd(
     identify_limit: int = typer.Option(
         30, "--identify-limit", help="Identify requests per token per minute (429 beyond)."
     ),
+    identify_max_seconds: float = typer.Option(
+        IDENTIFY_MAX_SECONDS,
+        "--identify-max-seconds",
+        help="Most audio one identify analyses; a longer clip is refused with 413.",
+    ),
     claims_limit: int = typer.Option(
         30, "--claims-limit", help="Claims and counter-notices per token per minute (429 beyond)."
     ),
@@ -67,13 +73,19 @@ def serve_cmd(
         db_url = f"sqlite:///{demo_dir / 'songclear.db'}"
         index_path = demo_dir / "fingerprints"
         users = _demo_world(db_url, demo_dir, index_path, audio=demo_audio, quiet=json_)
-    if min(identify_limit, claims_limit, job_workers) < 1 or max_upload_mb <= 0:
+    if (
+        min(identify_limit, claims_limit, job_workers) < 1
+        or max_upload_mb <= 0
+        or not identify_max_seconds > 0
+    ):
         raise InputError(
-            "--identify-limit, --claims-limit, --job-workers and --max-upload-mb must be positive"
+            "--identify-limit, --identify-max-seconds, --claims-limit, --job-workers and --max-upload-mb must be "
+            "positive"
         )
     limits = Limits(
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
         identify_per_window=identify_limit,
+        identify_max_seconds=identify_max_seconds,
         claims_per_window=claims_limit,
         job_workers=job_workers,
     )

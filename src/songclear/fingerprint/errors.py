@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from songclear.errors import AudioError, InputError
+from songclear.errors import AudioError, InputError, StorageError
 
 
 class DecodeError(AudioError):
@@ -20,6 +20,44 @@ class UnsupportedAudioError(DecodeError):
     """A readable container that holds no audio stream we can decode."""
 
     title = "Unsupported audio"
+
+
+class ClipTooLong(AudioError):
+    """More audio than the caller allows to be analysed (``identify``'s cap): refused once the cap is passed, so
+    only that much is ever decoded. HTTP 413, like an upload over the size limit: send less."""
+
+    http_status = 413
+    title = "Clip too long"
+
+    def __init__(self, path: str, max_seconds: float) -> None:
+        super().__init__(
+            f"{path}: longer than {max_seconds:g} s, the most audio identify analyses: cut the clip, or register "
+            "the file as a library track and scan it"
+        )
+        self.path = path
+        self.max_seconds = max_seconds
+
+
+class NoUsableAudio(AudioError):
+    """Reference audio that decodes but gives (almost) no hashes: silence, a fraction of a second, a truncated
+    file. Registered, it could never be matched, and its recording would look covered when it is not."""
+
+    title = "No usable audio"
+
+    def __init__(self, path: str, hashes: int, seconds: float, minimum: int) -> None:
+        super().__init__(
+            f"{path}: no usable audio to fingerprint ({hashes} hashes from {seconds:.2f} s; at least {minimum} "
+            "needed): silent, too short or truncated"
+        )
+        self.path = path
+        self.hashes = hashes
+        self.seconds = seconds
+
+
+class IndexBusy(StorageError):
+    """Another process held the index's writer lock for longer than we were willing to wait."""
+
+    title = "Fingerprint index busy"
 
 
 class IndexFormatError(InputError):

@@ -2,21 +2,26 @@
 
 Layout (format ``FORMAT_VERSION``)::
 
-    manifest.json           version, recordings {id: key, segment, seconds, hashes}, removed keys, segments
-    seg-000001.hashes.npy   uint32, sorted
-    seg-000001.values.npy   uint64, same order: key(24) | t1 half-frames(22) | span half-frames(8) | f1 quarter-st(8)
+    manifest.json                   version, recordings {id: key, segment, seconds, hashes}, removed keys, segments
+    seg-000001-<random>.hashes.npy  uint32, sorted
+    seg-000001-<random>.values.npy  uint64, same order: key(24) | t1 half-frames(22) | span(8) | f1 quarter-st(8)
+    writer.lock                     the writers' lock (files.py)
 
-``add`` buffers fingerprints in memory and ``commit`` writes them as one new segment (arrays first, manifest last,
-each through a rename, so a crash leaves the previous state). ``remove`` only records the key as removed: its
-entries are filtered out at search time and dropped when segments are merged, which ``commit`` does when there are
-too many segments or too many removed entries. Reopening reads the manifest and maps the arrays: no parsing of the
-entries, so it takes milliseconds whatever the size.
+``add`` buffers fingerprints in memory and ``commit`` writes them as one new segment. Every change to the folder
+(commit, remove, compact) happens under the writer lock and starts from the manifest *as it is on disk then*, so
+two processes adding at once both keep their recordings (keys and segment names are never handed out twice: each
+segment name carries a random part). Arrays are written first and the manifest last, each written to a temporary
+file, fsynced and renamed, so a writer killed at any point leaves the previous state plus, at worst, segment files
+no manifest names; the next writer deletes those. ``remove`` only records the key as removed: its entries are
+filtered out at search time and dropped when segments are merged, which ``commit`` does when there are too many
+segments or too many removed entries. Reopening reads the manifest and maps the arrays: no parsing of the
+entries, so it takes milliseconds whatever the size. Readers take no lock: they see one manifest or the next.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,80 +29,30 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from songclear.fingerprint.decode import ENGINE_RATE, iter_decode
-from songclear.fingerprint.errors import FingerprintParameterError, IndexFormatError
-from songclear.fingerprint.hashes import HashParams, Triplets, peaks_to_triplets, triplets_to_hashes
-from songclear.fingerprint.pairs import pairs_to_hashes, peaks_to_pairs
-from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, Peaks, extract_peaks, extract_peaks_stream
+from songclear.fingerprint.decode import ENGINE_RATE
+from songclear.fingerprint.errors import ClipTooLong, FingerprintParameterError, IndexFormatError
+from songclear.fingerprint.files import LOCK_FILE, sync_folder, write_atomically, writer_lock
+from songclear.fingerprint.peaks import FRAME_RATE
+from songclear.fingerprint.reference import (  # noqa: F401 - re-exported: the index's public names
+    INDEX_HASHES,
+    INDEX_PAIR_FAN,
+    INDEX_PEAKS,
+    T_BITS,
+    Fingerprint,
+    check_usable,
+    file_peaks,
+    fingerprint_file,
+    fingerprint_peaks,
+    fingerprint_samples,
+)
 
 if TYPE_CHECKING:
     from songclear.fingerprint.search import Match, SearchParams
 
 FORMAT_NAME = "songclear-fingerprint-index"
 FORMAT_VERSION = 1
-INDEX_PEAKS = PeakParams(per_second=32.0)
-INDEX_HASHES = HashParams(fan=4)
-INDEX_PAIR_FAN = 2
 _MAX_SEGMENTS = 8
-_KEY_BITS, _T_BITS = 24, 22
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """What the index stores for one recording; cheap to pickle, so workers can compute it from a path."""
-
-    hashes: np.ndarray  # uint32
-    t1: np.ndarray  # uint32, half-frames
-    span: np.ndarray  # uint8, half-frames
-    f1: np.ndarray  # uint8, quarter-semitones above FMIN_HZ
-    seconds: float
-
-
-def fingerprint_samples(samples: np.ndarray) -> Fingerprint:
-    """Reference fingerprint of mono float audio at the engine rate."""
-    samples = np.asarray(samples, dtype=np.float32)
-    if samples.ndim != 1 or samples.size == 0:
-        raise FingerprintParameterError("audio must be a non-empty mono array at the engine rate")
-    return fingerprint_peaks(extract_peaks(samples, INDEX_PEAKS), samples.size / ENGINE_RATE)
-
-
-def fingerprint_file(path: str | Path) -> Fingerprint:
-    """Decode ``path`` (any format PyAV reads) and fingerprint it; raises ``DecodeError`` naming the file.
-
-    Streamed: the decoded samples are analysed a minute at a time, never held whole.
-    """
-    return fingerprint_peaks(*file_peaks(path, INDEX_PEAKS))
-
-
-def file_peaks(path: str | Path, params: PeakParams) -> tuple[Peaks, float]:
-    """Peaks of an audio file and its duration in seconds, decoded and analysed a chunk at a time."""
-    total = 0
-
-    def chunks():
-        nonlocal total
-        for chunk in iter_decode(path):
-            total += chunk.size
-            yield chunk
-
-    peaks = extract_peaks_stream(chunks(), params)
-    return peaks, total / ENGINE_RATE
-
-
-def fingerprint_peaks(peaks: Peaks, seconds: float) -> Fingerprint:
-    """The stored triplet and pair hashes of a recording's peaks (see hashes.py and pairs.py)."""
-    tr = peaks_to_triplets(peaks, INDEX_HASHES)
-    pr = peaks_to_pairs(peaks, INDEX_PAIR_FAN)
-    rows = Triplets.concat([tr, pr])
-    t1 = np.round(rows.t1 * 2)
-    keep = t1 < 2**_T_BITS
-    hashes = np.concatenate([triplets_to_hashes(tr), pairs_to_hashes(pr)])
-    return Fingerprint(
-        hashes=hashes[keep],
-        t1=t1[keep].astype(np.uint32),
-        span=np.clip(np.round(rows.span[keep] * 2), 0, 255).astype(np.uint8),
-        f1=np.clip(np.round(rows.f1[keep] * 4), 0, 255).astype(np.uint8),
-        seconds=seconds,
-    )
+_KEY_BITS, _T_BITS = 24, T_BITS
 
 
 def pack_values(key: int, fp: Fingerprint) -> np.ndarray:
@@ -141,32 +96,22 @@ class FingerprintIndex:
     def open(cls, path: str | Path, *, create: bool = True) -> FingerprintIndex:
         """Open the index at ``path``; create an empty one there if absent and ``create``."""
         path = Path(path)
-        manifest_path = path / "manifest.json"
-        if not manifest_path.exists():
+        if not (path / "manifest.json").exists():
             if not create:
                 raise IndexFormatError(f"{path}: no fingerprint index here")
-            path.mkdir(parents=True, exist_ok=True)
-            manifest = {
-                "format": FORMAT_NAME,
-                "version": FORMAT_VERSION,
-                "recordings": {},
-                "removed": [],
-                "segments": [],
-                "next_key": 0,
-                "next_segment": 1,
-            }
-            _write_json(manifest_path, manifest)
-            return cls(path, manifest)
-        try:
-            manifest = json.loads(manifest_path.read_text())
-        except (OSError, ValueError) as exc:
-            raise IndexFormatError(f"{path}: unreadable manifest: {exc}") from exc
-        if manifest.get("format") != FORMAT_NAME or manifest.get("version") != FORMAT_VERSION:
-            raise IndexFormatError(
-                f"{path}: index format {manifest.get('format')!r} v{manifest.get('version')}, "
-                f"this engine reads {FORMAT_NAME!r} v{FORMAT_VERSION}; rebuild the index"
-            )
-        return cls(path, manifest)
+            with writer_lock(path):
+                if not (path / "manifest.json").exists():
+                    _write_json(path / "manifest.json", _empty_manifest())
+        manifest = _read_manifest(path)
+        while True:
+            try:
+                return cls(path, manifest)
+            except IndexFormatError:
+                # A writer merged segments between our reading the manifest and mapping them: read it again.
+                again = _read_manifest(path)
+                if again == manifest:
+                    raise
+                manifest = again
 
     def __enter__(self) -> FingerprintIndex:
         return self
@@ -230,17 +175,18 @@ class FingerprintIndex:
     def add(self, recording_id: str, audio: np.ndarray | str | Path | Fingerprint) -> None:
         """Stage a recording (samples at the engine rate, a file path, or a precomputed ``Fingerprint``).
 
-        Adding an id that is already indexed replaces it. Nothing is written until ``commit``.
+        Adding an id that is already indexed replaces it. Nothing is written until ``commit``. Audio with too few
+        hashes to ever be matched (silence, a fraction of a second) is refused with ``NoUsableAudio``.
         """
         if not recording_id:
             raise FingerprintParameterError("recording id must be a non-empty string")
         if isinstance(audio, Fingerprint):
-            fp = audio
+            fp, name = audio, recording_id
         elif isinstance(audio, str | Path):
-            fp = fingerprint_file(audio)
+            fp, name = fingerprint_file(audio), str(audio)
         else:
-            fp = fingerprint_samples(audio)
-        self._pending[recording_id] = fp
+            fp, name = fingerprint_samples(audio), recording_id
+        self._pending[recording_id] = check_usable(fp, name)
 
     def remove(self, recording_id: str) -> None:
         """Forget a recording; raises ``FingerprintParameterError`` if it is not indexed."""
@@ -249,90 +195,132 @@ class FingerprintIndex:
             and recording_id not in self._manifest["recordings"]
         ):
             return
-        entry = self._manifest["recordings"].pop(recording_id, None)
-        if entry is None:
-            raise FingerprintParameterError(f"recording {recording_id!r} is not in the index")
-        self._manifest["removed"].append(entry["key"])
-        self._write_manifest()
+        with writer_lock(self.path):
+            self._reload()
+            entry = self._manifest["recordings"].pop(recording_id, None)
+            if entry is None:
+                raise FingerprintParameterError(f"recording {recording_id!r} is not in the index")
+            self._manifest["removed"].append(entry["key"])
+            self._write_manifest()
 
     def commit(self) -> None:
-        """Write staged recordings as one segment; merge segments when there are many or much is removed."""
-        if self._pending:
-            for rid in [r for r in self._pending if r in self._manifest["recordings"]]:
-                self._manifest["removed"].append(self._manifest["recordings"].pop(rid)["key"])
-            hashes, values, entries = [], [], {}
-            name = f"seg-{self._manifest['next_segment']:06d}"
-            for rid, fp in self._pending.items():
-                key = self._manifest["next_key"]
-                self._manifest["next_key"] += 1
-                if key >= 2**_KEY_BITS:
-                    raise IndexFormatError(f"{self.path}: more than {2**_KEY_BITS} recordings ever added")
-                hashes.append(fp.hashes)
-                values.append(pack_values(key, fp))
-                entries[rid] = {
-                    "key": key,
-                    "segment": name,
-                    "seconds": fp.seconds,
-                    "hashes": int(fp.hashes.size),
-                }
-            self._write_segment(name, np.concatenate(hashes), np.concatenate(values))
-            self._manifest["next_segment"] += 1
-            self._manifest["segments"].append(name)
-            self._manifest["recordings"].update(entries)
-            self._pending.clear()
-            self._write_manifest()
-            self._segments.append(self._load_segment(name))
-        removed = len(self._manifest["removed"])
-        if len(self._segments) > _MAX_SEGMENTS or (
-            removed and removed * 5 > len(self._manifest["recordings"])
-        ):
-            self.compact()
+        """Write staged recordings as one segment; merge segments when there are many or much is removed.
+
+        Under the writer lock, from the manifest as it is on disk now (module doc)."""
+        with writer_lock(self.path):
+            self._reload()
+            if self._pending:
+                self._commit_pending()
+            self._delete_strays()
+            removed = len(self._manifest["removed"])
+            if len(self._segments) > _MAX_SEGMENTS or (
+                removed and removed * 5 > len(self._manifest["recordings"])
+            ):
+                self.compact()
+
+    def _commit_pending(self) -> None:
+        for rid in [r for r in self._pending if r in self._manifest["recordings"]]:
+            self._manifest["removed"].append(self._manifest["recordings"].pop(rid)["key"])
+        hashes, values, entries = [], [], {}
+        name = self._new_segment_name()
+        for rid, fp in self._pending.items():
+            key = self._manifest["next_key"]
+            self._manifest["next_key"] += 1
+            if key >= 2**_KEY_BITS:
+                raise IndexFormatError(f"{self.path}: more than {2**_KEY_BITS} recordings ever added")
+            hashes.append(fp.hashes)
+            values.append(pack_values(key, fp))
+            entries[rid] = {"key": key, "segment": name, "seconds": fp.seconds, "hashes": int(fp.hashes.size)}
+        self._write_segment(name, np.concatenate(hashes), np.concatenate(values))
+        self._manifest["segments"].append(name)
+        self._manifest["recordings"].update(entries)
+        self._write_manifest()
+        self._pending.clear()
+        self._segments.append(self._load_segment(name))
 
     def compact(self) -> None:
         """Merge all segments into one, dropping removed recordings."""
-        if not self._segments:
-            return
-        hashes = np.concatenate([s.hashes for s in self._segments])
-        values = np.concatenate([s.values for s in self._segments])
-        if self._manifest["removed"]:
-            keep = ~np.isin((values >> np.uint64(38)).astype(np.int64), self.removed_keys)
-            hashes, values = hashes[keep], values[keep]
-        name = f"seg-{self._manifest['next_segment']:06d}"
-        self._write_segment(name, hashes, values)
-        old = self._manifest["segments"]
-        self._manifest.update(segments=[name], removed=[], next_segment=self._manifest["next_segment"] + 1)
-        for entry in self._manifest["recordings"].values():
-            entry["segment"] = name
-        self._write_manifest()
-        self._segments = [self._load_segment(name)]
-        for stale in old:
-            for suffix in (".hashes.npy", ".values.npy"):
-                (self.path / f"{stale}{suffix}").unlink(missing_ok=True)
+        with writer_lock(self.path):
+            self._reload()
+            if not self._segments:
+                return
+            hashes = np.concatenate([s.hashes for s in self._segments])
+            values = np.concatenate([s.values for s in self._segments])
+            if self._manifest["removed"]:
+                keep = ~np.isin((values >> np.uint64(38)).astype(np.int64), self.removed_keys)
+                hashes, values = hashes[keep], values[keep]
+            name = self._new_segment_name()
+            self._write_segment(name, hashes, values)
+            self._manifest.update(segments=[name], removed=[])
+            for entry in self._manifest["recordings"].values():
+                entry["segment"] = name
+            self._write_manifest()
+            self._segments = [self._load_segment(name)]
+            self._delete_strays()
 
     # -- queries -----------------------------------------------------------------------------------------------
-    def search(self, samples: np.ndarray, params: SearchParams | None = None) -> list[Match]:
-        """Best matches of a clip (mono, engine rate), best first; empty when nothing passes the threshold."""
-        from songclear.fingerprint.search import SearchParams, search_samples
-
-        return search_samples(self, samples, params or SearchParams())
-
-    def scan(self, audio: np.ndarray | str | Path, params: SearchParams | None = None) -> list[Match]:
-        """Every matched segment of a whole file or signal, in query-time order."""
-        from songclear.fingerprint.search import SearchParams, scan_peaks, scan_samples
+    def search(
+        self,
+        audio: np.ndarray | str | Path,
+        params: SearchParams | None = None,
+        *,
+        max_seconds: float | None = None,
+    ) -> list[Match]:
+        """Best matches of a clip (samples at the engine rate, or a file decoded as a stream), best first; empty
+        when nothing passes the threshold. ``ClipTooLong`` when there is more than ``max_seconds`` of audio."""
+        from songclear.fingerprint.search import SearchParams, search_peaks, search_samples
 
         params = params or SearchParams()
         if not isinstance(audio, str | Path):
-            return scan_samples(self, audio, params)
-        return scan_peaks(self, *file_peaks(audio, params.peaks), params)
+            if max_seconds is not None and np.size(audio) > round(max_seconds * ENGINE_RATE):
+                raise ClipTooLong("audio", max_seconds)
+            return search_samples(self, audio, params)
+        peaks, _ = file_peaks(audio, params.peaks, max_seconds=max_seconds)
+        return search_peaks(self, peaks, params)
+
+    def scan(self, audio: np.ndarray | str | Path, params: SearchParams | None = None) -> list[Match]:
+        """Every matched segment of a whole file or signal, in query-time order. A file is streamed: memory is
+        bounded by the analysis window, not the file's length (scanning.py)."""
+        from songclear.fingerprint.scanning import scan_audio
+        from songclear.fingerprint.search import SearchParams
+
+        return scan_audio(self, audio, params or SearchParams())
 
     # -- files -------------------------------------------------------------------------------------------------
+    def _reload(self) -> None:
+        """Take the manifest as it is on disk (another writer may have committed) and map any new segments."""
+        manifest = _read_manifest(self.path)
+        loaded = {s.name: s for s in self._segments}
+        self._segments = [loaded.get(n) or self._load_segment(n) for n in manifest["segments"]]
+        self._directories = {n: d for n, d in self._directories.items() if n in manifest["segments"]}
+        self._manifest = manifest
+        self._cells = None
+
+    def _new_segment_name(self) -> str:
+        number = self._manifest["next_segment"]
+        self._manifest["next_segment"] += 1
+        return f"seg-{number:06d}-{secrets.token_hex(4)}"
+
+    def _delete_strays(self) -> None:
+        """Delete files the manifest does not name: a killed writer's segment or temporary files, segments merged
+        away. Only under the writer lock, when no writer is between writing a segment and naming it."""
+        named = {
+            f"{s}{suffix}" for s in self._manifest["segments"] for suffix in (".hashes.npy", ".values.npy")
+        }
+        stray = [
+            p
+            for p in self.path.iterdir()
+            if p.name not in named and (p.name.startswith("seg-") or p.name.endswith(".tmp")) and p.is_file()
+        ]
+        for p in stray:
+            p.unlink(missing_ok=True)
+        if stray:
+            sync_folder(self.path)
+
     def _write_segment(self, name: str, hashes: np.ndarray, values: np.ndarray) -> None:
         order = np.argsort(hashes, kind="stable")
         for suffix, arr in ((".hashes.npy", hashes[order]), (".values.npy", values[order])):
-            tmp = self.path / f"{name}{suffix}.tmp"
-            with open(tmp, "wb") as fh:
-                np.save(fh, arr)
-            os.replace(tmp, self.path / f"{name}{suffix}")
+            write_atomically(self.path / f"{name}{suffix}", lambda fh, arr=arr: np.save(fh, arr))
 
     def _load_segment(self, name: str) -> Segment:
         try:
@@ -348,7 +336,34 @@ class FingerprintIndex:
         _write_json(self.path / "manifest.json", self._manifest)
 
 
+def _empty_manifest() -> dict:
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "recordings": {},
+        "removed": [],
+        "segments": [],
+        "next_key": 0,
+        "next_segment": 1,
+    }
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise IndexFormatError(f"{path}: unreadable manifest: {exc}") from exc
+    if manifest.get("format") != FORMAT_NAME or manifest.get("version") != FORMAT_VERSION:
+        raise IndexFormatError(
+            f"{path}: index format {manifest.get('format')!r} v{manifest.get('version')}, "
+            f"this engine reads {FORMAT_NAME!r} v{FORMAT_VERSION}; rebuild the index"
+        )
+    return manifest
+
+
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    text = json.dumps(data, indent=1, sort_keys=True).encode()
+    write_atomically(path, lambda fh: fh.write(text))
+
+
+__all__ = ["LOCK_FILE", "Fingerprint", "FingerprintIndex", "fingerprint_file", "fingerprint_samples"]

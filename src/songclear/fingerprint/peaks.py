@@ -13,7 +13,7 @@ so memory stays bounded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numba
@@ -21,7 +21,7 @@ import numpy as np
 import scipy.fft
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
-from songclear.fingerprint.decode import ENGINE_RATE
+from songclear.fingerprint.decode import ENGINE_RATE, sanitise_samples
 
 N_FFT = 1024
 HOP = 128
@@ -89,39 +89,50 @@ def extract_peaks_stream(chunks: Iterable[np.ndarray], params: PeakParams = Peak
     Blocks of 60 s (plus the whitening margin on each side) are analysed as soon as the samples they need have
     arrived; the result is identical to analysing the whole signal.
     """
+    parts = [peaks for peaks, _ in iter_peak_blocks(chunks, params)]
+    if not parts:
+        empty = np.zeros(0, np.float32)
+        return Peaks(empty, empty, empty)
+    return Peaks(*(np.concatenate([getattr(p, n) for p in parts]) for n in ("t", "f", "m")))
+
+
+def iter_peak_blocks(
+    chunks: Iterable[np.ndarray], params: PeakParams = PeakParams()
+) -> Iterator[tuple[Peaks, int]]:
+    """The peaks of ``extract_peaks_stream``, yielded block by block as ``(peaks, final)``: every peak before frame
+    ``final`` has been yielded by then (a consumer can finish whatever needs only those), none after it."""
     widths = _freq_widths(params.freq_radius_st)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     buf = np.zeros(0, np.float32)
     buf_at = 0  # absolute sample index of buf[0]
     total = 0
     start = 0  # first frame not analysed yet
 
-    def analyse(start: int, stop: int, n_frames: int) -> None:
+    def analyse(start: int, stop: int, n_frames: int) -> Peaks:
         a = max(0, start - _MARGIN)
         b = min(n_frames, stop + _MARGIN)
         spec = log_spectrogram(buf[a * HOP - buf_at : (b - 1) * HOP + N_FFT - buf_at])
         t, f, m = _block_peaks(spec, widths, params.time_radius, params.loudness_weight)
         keep = (t + a >= start) & (t + a < stop)
-        t, f, m = _thin(t[keep] + a, f[keep], m[keep], params.per_second)
-        parts.append((t, f, m))
+        return Peaks(*_thin(t[keep] + a, f[keep], m[keep], params.per_second))
 
     for chunk in chunks:
-        buf = np.concatenate([buf, np.asarray(chunk, dtype=np.float32).reshape(-1)])
-        total += int(np.size(chunk))
+        chunk = sanitise_samples(np.asarray(chunk, dtype=np.float32).reshape(-1))
+        buf = np.concatenate([buf, chunk])
+        total += int(chunk.size)
         while (start + _BLOCK_FRAMES + _MARGIN - 1) * HOP + N_FFT <= total:
-            analyse(start, start + _BLOCK_FRAMES, start + _BLOCK_FRAMES + _MARGIN)
+            yield (
+                analyse(start, start + _BLOCK_FRAMES, start + _BLOCK_FRAMES + _MARGIN),
+                start + _BLOCK_FRAMES,
+            )
             start += _BLOCK_FRAMES
             drop = (start - _MARGIN) * HOP - buf_at
             if drop > 0:
                 buf, buf_at = buf[drop:], buf_at + drop
     n_frames = max(1, 1 + (total - N_FFT) // HOP)
     while start < n_frames:
-        analyse(start, min(n_frames, start + _BLOCK_FRAMES), n_frames)
+        stop = min(n_frames, start + _BLOCK_FRAMES)
+        yield analyse(start, stop, n_frames), stop
         start += _BLOCK_FRAMES
-    if not parts:
-        empty = np.zeros(0, np.float32)
-        return Peaks(empty, empty, empty)
-    return Peaks(*(np.concatenate([p[i] for p in parts]) for i in range(3)))
 
 
 def _freq_widths(radius_st: float) -> np.ndarray:

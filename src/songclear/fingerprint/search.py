@@ -1,9 +1,12 @@
-"""From a clip to ranked, verified matches; and from a whole file to every matched segment.
+"""From a clip to ranked, verified matches (a whole file's every matched segment: scanning.py).
 
 1. The clip's triplets are multi-probed against each segment of the index (sorted hashes, ``searchsorted``).
 2. Every hit proposes an alignment: the time scale ``s`` (reference span / query span), the pitch shift ``df``
    (query f1 - reference f1, semitones) and ``c``, the reference frame facing the middle of the query. Hits of
    the true alignment agree on all three; random hits scatter. We count hits per quantised (recording, c, s, df).
+   A long query (more than ``one_pass_probes`` probes, about 25 s) counts its votes a chunk of probes at a time,
+   then looks its probes up again keeping only the hits in and next to the best cells, so its memory does not
+   grow with its length (the result is the same: tested).
 3. The best cells are verified: hits in the cell and its neighbours are fitted with ``t_ref = s * t_query + b``
    by least squares, outliers dropped, and the score is the number of distinct query triplets that still agree.
 4. The score is turned into a confidence by a logistic curve in ln(score) fitted on the benchmark's top matches
@@ -18,7 +21,6 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from songclear.fingerprint.decode import ENGINE_RATE
 from songclear.fingerprint.hashes import HashParams, Triplets, peaks_to_triplets, probe_hashes
 from songclear.fingerprint.index import FingerprintIndex
 from songclear.fingerprint.pairs import peaks_to_pairs, probe_pair_hashes
@@ -28,6 +30,7 @@ from songclear.fingerprint.peaks import FRAME_RATE, PeakParams, Peaks, extract_p
 # 1172 top matches of the benchmark run recorded in docs/fingerprint.md (950 distorted queries, 240 negatives).
 CONFIDENCE_MID = 15.13
 CONFIDENCE_SLOPE = 3.58
+EVIDENCE_SECONDS = 30.0  # the part of a long matched segment whose aligned peaks are kept and drawn
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class SearchParams:
     top: int = 5
     scan_window_s: float = 10.0
     scan_hop_s: float = 5.0
+    one_pass_probes: int = 1 << 16  # a query with more probes (about 25 s) is looked up in two passes ...
+    chunk_probes: int = 1 << 14  # ... of this many probes at a time, so its hits never all exist at once
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ class Match:
     ``speed`` is reference seconds per query second (1.05: the query plays 5 % faster); ``pitch`` is the query's
     frequency ratio to the reference (1.059: one semitone higher). A resampled copy has both near the same value,
     a time-stretch changes only ``speed``, a pitch shift only ``pitch``. ``pairs`` holds the aligned peaks
-    ``(query_t, query_semitone, reference_t, reference_semitone)`` behind the score, for evidence.
+    ``(query_t, query_semitone, reference_t, reference_semitone)`` behind the score, for evidence: for a segment
+    that ``scan`` merged from many windows, those of its first ``EVIDENCE_SECONDS``.
     """
 
     recording_id: str
@@ -78,7 +84,11 @@ def score_to_confidence(score: float) -> float:
 
 def search_samples(index: FingerprintIndex, samples: np.ndarray, params: SearchParams) -> list[Match]:
     """Ranked matches of a clip, at most one per recording, best first."""
-    peaks = extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks)
+    return search_peaks(index, extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks), params)
+
+
+def search_peaks(index: FingerprintIndex, peaks: Peaks, params: SearchParams) -> list[Match]:
+    """``search_samples`` of a clip's peaks (computed by ``extract_peaks`` or streamed from a file)."""
     rows, hashes, owner = query_hashes(peaks, params)
     return search_rows(index, rows, hashes, owner, params)
 
@@ -105,18 +115,28 @@ def search_rows(
         return []
     used = tr.t1[owner]
     tc = 0.5 * (float(used.min()) + float(used.max()))
-    hits = _lookup(index, hashes, owner, tr, tc, params)
-    if hits is None:
-        return []
-    owner, key, t1r, spanr, f1r, s, df, cid = hits
-    t1q = tr.t1[owner]
-    names = index.key_to_recording()
     n_cells = int(index.cell_counts(_CELL_FRAMES, _CELL_MARGIN).sum())
-    counts = np.bincount(cid, minlength=n_cells)
+    one_pass = hashes.size <= params.one_pass_probes
+    if one_pass:
+        hits = _lookup(index, hashes, owner, tr, tc, params)
+        if hits is None:
+            return []
+        counts = np.bincount(hits[7], minlength=n_cells)
+    else:  # a long query: count the votes a chunk of probes at a time, then keep the hits of the best cells only
+        counts = np.zeros(n_cells, np.int64)
+        for hit in _iter_hits(index, hashes, owner, tr, tc, params, params.chunk_probes):
+            counts += np.bincount(hit[7], minlength=n_cells)
     best = np.flatnonzero(counts >= max(3, params.min_score // 3))
     best = best[np.lexsort((best, -counts[best]))][: params.top * 4]
     wanted = np.zeros(n_cells + 1, bool)
     wanted[np.clip(np.concatenate([best - 1, best, best + 1]), 0, n_cells)] = True
+    if not one_pass:
+        hits = _lookup(index, hashes, owner, tr, tc, params, chunk=params.chunk_probes, keep=wanted)
+        if hits is None:
+            return []
+    owner, key, t1r, spanr, f1r, s, df, cid = hits
+    t1q = tr.t1[owner]
+    names = index.key_to_recording()
     candidates = np.flatnonzero(wanted[cid])
     candidate_cid, candidate_key = cid[candidates], key[candidates]
     found: dict[str, Match] = {}
@@ -129,96 +149,68 @@ def search_rows(
     return sorted(found.values(), key=lambda m: -m.score)[: params.top]
 
 
-def scan_peaks(index: FingerprintIndex, peaks: Peaks, seconds: float, params: SearchParams) -> list[Match]:
-    """Search overlapping windows of a long signal's peaks and merge consecutive windows of one alignment."""
-    tr, hashes, owner = query_hashes(peaks, params)
-    window, hop = params.scan_window_s * FRAME_RATE, params.scan_hop_s * FRAME_RATE
-    t_owner = tr.t1[owner]
-    found: list[Match] = []
-    start = 0.0
-    while True:
-        sel = (t_owner >= start) & (t_owner < start + window)
-        found.extend(search_rows(index, tr, hashes[sel], owner[sel], params))
-        if (start + window) / FRAME_RATE >= seconds:
-            break
-        start += hop
-    return merge_segments(found)
-
-
-def scan_samples(index: FingerprintIndex, samples: np.ndarray, params: SearchParams) -> list[Match]:
-    """``scan_peaks`` of a signal held in memory."""
-    peaks = extract_peaks(np.asarray(samples, dtype=np.float32), params.peaks)
-    return scan_peaks(index, peaks, len(samples) / ENGINE_RATE, params)
-
-
-def merge_segments(matches: list[Match]) -> list[Match]:
-    """Merge matches of the same recording whose alignments continue each other (same line, overlapping)."""
-    merged: list[Match] = []
-    for m in sorted(matches, key=lambda m: (m.recording_id, m.query_start)):
-        prev = merged[-1] if merged else None
-        if prev is not None and prev.recording_id == m.recording_id and m.query_start <= prev.query_end + 1.0:
-            predicted = prev.reference_start + (m.query_start - prev.query_start) * prev.speed
-            if abs(predicted - m.reference_start) < 1.0:
-                score = prev.score + m.score
-                merged[-1] = Match(
-                    prev.recording_id,
-                    prev.query_start,
-                    max(prev.query_end, m.query_end),
-                    prev.reference_start,
-                    max(prev.reference_end, m.reference_end),
-                    (prev.speed * prev.score + m.speed * m.score) / score,
-                    (prev.pitch * prev.score + m.pitch * m.score) / score,
-                    score,
-                    max(prev.confidence, m.confidence),
-                    prev.pairs + m.pairs,
-                )
-                continue
-        merged.append(m)
-    return sorted(merged, key=lambda m: (m.query_start, -m.score))
-
-
 # Votes are counted per cell (recording, c/16 frames) in a dense array, numbered recording after recording; the
 # verification separates speeds and pitches within a cell.
 _CELL_FRAMES, _CELL_MARGIN = 16.0, 64  # voting cells: 16 reference frames; margin for alignments past the end
 
 
-def _lookup(index: FingerprintIndex, hashes: np.ndarray, owner: np.ndarray, tr: Triplets, tc: float, params):
-    """Index entries sharing a probed hash, as alignment proposals within the searched speed and pitch ranges."""
-    parts = []
+def _lookup(
+    index: FingerprintIndex,
+    hashes: np.ndarray,
+    owner: np.ndarray,
+    tr: Triplets,
+    tc: float,
+    params,
+    *,
+    chunk: int | None = None,
+    keep: np.ndarray | None = None,
+):
+    """Index entries sharing a probed hash, as alignment proposals within the searched speed and pitch ranges, in
+    (segment, probe) order; only those in the cells ``keep`` marks, when given."""
+    parts = list(_iter_hits(index, hashes, owner, tr, tc, params, chunk or max(1, hashes.size), keep))
+    if not parts:
+        return None
+    return list(parts[0]) if len(parts) == 1 else [np.concatenate([p[i] for p in parts]) for i in range(8)]
+
+
+def _iter_hits(index, hashes, owner, tr, tc, params, chunk: int, keep: np.ndarray | None = None):
+    """The non-empty hits of each segment for each ``chunk`` of consecutive probes, removed recordings dropped:
+    the hits held at once are bounded by the chunk, whatever the length of the query."""
     lo_s, hi_s = 1.0 / (1.0 + params.max_speed_change), 1.0 + params.max_speed_change
     cells = index.cell_counts(_CELL_FRAMES, _CELL_MARGIN)
     cell_offsets = np.concatenate([[0], np.cumsum(cells)])
+    removed = index.removed_keys
     for seg in index.segments:
         if seg.hashes.size == 0:
             continue
-        lo, hi = _ranges(np.asarray(seg.hashes), index.directory(seg.name, _directory), hashes)
-        hit = _hits(
-            lo,
-            hi,
-            cells,
-            cell_offsets,
-            params.max_hits_per_hash,
-            owner,
-            np.asarray(seg.values),
-            tr.t1,
-            tr.span,
-            tr.f1,
-            tr.kind,
-            tc,
-            lo_s,
-            hi_s,
-            params.max_pitch_st,
-        )
-        if hit[0].size:
-            parts.append(hit)
-    if not parts:
-        return None
-    out = list(parts[0]) if len(parts) == 1 else [np.concatenate([p[i] for p in parts]) for i in range(8)]
-    removed = index.removed_keys
-    if removed.size:
-        keep = ~np.isin(out[1], removed)
-        out = [a[keep] for a in out]
-    return out if out[0].size else None
+        directory = index.directory(seg.name, _directory)
+        for a in range(0, hashes.size, chunk):
+            lo, hi = _ranges(np.asarray(seg.hashes), directory, hashes[a : a + chunk])
+            hit = _hits(
+                lo,
+                hi,
+                cells,
+                cell_offsets,
+                params.max_hits_per_hash,
+                owner[a : a + chunk],
+                np.asarray(seg.values),
+                tr.t1,
+                tr.span,
+                tr.f1,
+                tr.kind,
+                tc,
+                lo_s,
+                hi_s,
+                params.max_pitch_st,
+            )
+            mask = None if keep is None else keep[hit[7]]
+            if removed.size:
+                alive = ~np.isin(hit[1], removed)
+                mask = alive if mask is None else mask & alive
+            if mask is not None:
+                hit = tuple(x[mask] for x in hit)
+            if hit[0].size:
+                yield hit
 
 
 _DIR_TRIPLET_SHIFT = 2  # 2**20 directory buckets of 4 triplet hashes each, then one bucket per pair hash

@@ -2,8 +2,9 @@
 contains, with an evidence picture per match.
 
 Resumable: the work list is the platform's tracks with audio minus those already recorded for the current state of
-the fingerprint index (its version is the hash of its manifest), and each track's result is committed on its own,
-so a killed scan resumes where it stopped and never writes a track twice. A file that cannot be decoded fails that
+the fingerprint index (its version is the hash of its manifest), and results are committed in small batches, each
+with its audit-log entry in the same transaction, so a killed scan resumes where it stopped, never writes a track
+twice, and leaves a log that lists exactly the tracks it committed. A file that cannot be decoded fails that
 track (recorded with its error), not the scan. Workers run ``scan_track`` — a pure function of paths — on local
 cores or on a Dask cluster; the results are identical either way.
 """
@@ -18,6 +19,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from songclear.app.limits import SCAN_COMMIT_EVERY, SCAN_COMMIT_SECONDS
 from songclear.domain.identity import AudioMatch
 from songclear.errors import SongclearError
 from songclear.jobs.executor import run_tasks
@@ -72,18 +74,19 @@ def _open_index(index_path: str, version: str):
 
 
 def scan_track(task: ScanTask) -> ScanOutcome:
-    """Scan one library track's audio against the index (runs in a worker process)."""
-    from songclear.fingerprint import decode_file, render_evidence
+    """Scan one library track's audio against the index (runs in a worker process).
 
+    Streamed: the file is decoded and matched a window at a time, and the evidence pictures are drawn as a
+    second pass reaches each match, from excerpts of the track and of the reference, so memory does not grow with
+    the length of the file."""
     try:
         index = _open_index(task.index_path, index_version(task.index_path))
-        samples = decode_file(task.audio_path)
-        found = index.scan(samples)
+        found = sorted(index.scan(task.audio_path), key=lambda m: (m.query_start, m.recording_id))
+        evidence = _evidence(task, found) if task.evidence else [None] * len(found)
     except SongclearError as e:
         return ScanOutcome(task.platform, task.track_id, task.audio_path, error=e.message)
     except OSError as e:
         return ScanOutcome(task.platform, task.track_id, task.audio_path, error=f"{task.audio_path}: {e}")
-    found = sorted(found, key=lambda m: (m.query_start, m.recording_id))
     matches = tuple(
         AudioMatch(
             task.platform,
@@ -100,17 +103,26 @@ def scan_track(task: ScanTask) -> ScanOutcome:
         )
         for m in found
     )
-    refs = dict(task.references)
-    evidence = []
-    for m in found:
-        png = None
-        if task.evidence and m.recording_id in refs:
-            try:
-                png = render_evidence(m, samples, decode_file(refs[m.recording_id]))
-            except SongclearError:
-                png = None  # the reference file is gone: the match stands, without its picture
-        evidence.append(png)
     return ScanOutcome(task.platform, task.track_id, task.audio_path, matches, tuple(evidence))
+
+
+def _evidence(task: ScanTask, found: list) -> list[bytes | None]:
+    """One picture per match whose reference audio is known (None for the others, or when the reference file is
+    gone or broken: the match stands without its picture)."""
+    from songclear.fingerprint import decode_excerpts, evidence_spans, iter_excerpts, render_evidence
+
+    refs = dict(task.references)
+    pictures: list[bytes | None] = [None] * len(found)
+    drawn = [i for i, m in enumerate(found) if m.recording_id in refs]
+    spans = [evidence_spans(found[i]) for i in drawn]
+    for k, query in iter_excerpts(task.audio_path, [q for q, _ in spans]):
+        m, ((q_at, _), (r_at, r_to)) = found[drawn[k]], spans[k]
+        try:
+            (reference,) = decode_excerpts(refs[m.recording_id], [(r_at, r_to)])
+        except (SongclearError, OSError):
+            continue
+        pictures[drawn[k]] = render_evidence(m, query, reference, query_offset=q_at, reference_offset=r_at)
+    return pictures
 
 
 def run_scan(
@@ -125,11 +137,19 @@ def run_scan(
     on_progress: Callable[[int, int], None] | None = None,
     limit: int | None = None,
     actor: str = "machine:scan",
+    commit_every: int = SCAN_COMMIT_EVERY,
+    commit_seconds: float = SCAN_COMMIT_SECONDS,
 ) -> ScanReport:
-    """Scan ``platform``'s library; ``limit`` stops after that many tracks (the rest stays for a later run)."""
-    from songclear.errors import NotFound
+    """Scan ``platform``'s library; ``limit`` stops after that many tracks (the rest stays for a later run).
+
+    Results are committed in batches of ``commit_every`` tracks (or every ``commit_seconds``), each batch with
+    its audit-log entry in the same transaction: whatever a killed scan committed is in the log, and nothing
+    else is."""
+    from songclear.errors import InputError, NotFound
     from songclear.store.repository import LedgerRepository
 
+    if commit_every < 1:
+        raise InputError("--commit-every must be at least 1")
     started = time.perf_counter()
     if not (Path(index_path) / "manifest.json").exists():
         raise NotFound(f"no fingerprint index at {index_path}: add references first with 'songclear fp add'")
@@ -149,20 +169,43 @@ def run_scan(
     if limit is not None:
         todo = todo[:limit]
     tasks = [ScanTask(platform, t.track_id, t.audio_path, str(index_path), refs, evidence) for t in todo]
+    batch: list[ScanOutcome] = []
+    batch_since = 0.0
     for n, outcome in enumerate(run_tasks(scan_track, tasks, workers=workers, scheduler=scheduler), start=1):
-        with db.session() as session:  # one transaction per track: a crash loses at most the tracks in flight
-            if AudioMatchRepository(session).record_scan(outcome, index_version=version, recorded_at=now()):
-                report.scanned += 1
-                report.matched += bool(outcome.matches)
-                if outcome.error:
-                    report.errors.append((outcome.track_id, outcome.error))
+        if not batch:
+            batch_since = time.monotonic()
+        batch.append(outcome)
+        if len(batch) >= commit_every or time.monotonic() - batch_since >= commit_seconds:
+            _commit_batch(db, batch, report, now=now, actor=actor)
+            batch = []
         if on_progress:
             on_progress(n, len(tasks))
+    if batch:
+        _commit_batch(db, batch, report, now=now, actor=actor)
     report.elapsed_s = time.perf_counter() - started
-    if report.scanned:
-        with db.session() as session:
-            log_event(
-                session, at=now(), actor=actor, action="scan", subject=platform,
-                payload={k: v for k, v in report.as_dict().items() if k != "elapsed_s"},
-            )  # fmt: skip
     return report
+
+
+def _commit_batch(db, batch: list[ScanOutcome], report: ScanReport, *, now, actor: str) -> None:
+    """Record a batch of tracks and its audit-log entry in one transaction (a track recorded before, by a scan
+    running alongside, is skipped and not logged again); then count them in the report."""
+    with db.session() as session:
+        repo = AudioMatchRepository(session)
+        at = now()
+        recorded = [
+            o for o in batch if repo.record_scan(o, index_version=report.index_version, recorded_at=at)
+        ]
+        if recorded:
+            log_event(
+                session, at=at, actor=actor, action="scan", subject=report.platform,
+                payload={
+                    "index_version": report.index_version,
+                    "scanned": len(recorded),
+                    "matched": sum(bool(o.matches) for o in recorded),
+                    "tracks": [o.track_id for o in recorded],
+                    "errors": [{"track": o.track_id, "message": o.error} for o in recorded if o.error],
+                },
+            )  # fmt: skip
+    report.scanned += len(recorded)
+    report.matched += sum(bool(o.matches) for o in recorded)
+    report.errors.extend((o.track_id, o.error) for o in recorded if o.error)

@@ -45,7 +45,9 @@ def _identify(st: ApiState, upload: Upload) -> dict:
         path.write_bytes(upload.data)
         (result,) = search_clips(index, [path], max_seconds=st.limits.identify_max_seconds)
     if result.error is not None:
-        raise _as_upload_error(result.failure, f"{upload.name}: {result.error.replace(str(path), upload.name)}")
+        raise _as_upload_error(
+            result.failure, f"{upload.name}: {result.error.replace(str(path), upload.name)}"
+        )
     titles = {}
     with st.db.session() as session:  # only the matched recordings, not the whole ledger
         repo = LedgerRepository(session)

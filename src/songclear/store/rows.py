@@ -187,6 +187,7 @@ def _recording_row(x: Recording) -> dict[str, Any]:
     return {
         "isrc": x.isrc, "title": x.title, "artists": _list(x.artists), "duration_s": x.duration_s,
         "version": x.version.value, "owner": x.owner, "work_id": x.work_id,
+        "artist_aliases": _JSON.encode([list(g) for g in x.artist_aliases]) if x.artist_aliases else None,
     }  # fmt: skip
 
 
@@ -194,10 +195,11 @@ _VERSIONS = {v.value: v for v in Version}
 
 
 def _recording(r: Sequence[Any], m: Memo) -> Recording:
-    isrc, title, artists, duration_s, version, owner, work_id, recorded_at = r
+    isrc, title, artists, duration_s, version, owner, work_id, aliases, recorded_at = r
     return Recording(
         isrc=isrc, title=title, artists=m.tuple(artists), duration_s=duration_s, version=_VERSIONS[version],
         owner=owner, work_id=work_id, recorded_at=recorded_at,
+        artist_aliases=tuple(tuple(g) for g in json.loads(aliases)) if aliases else (),
     )  # fmt: skip
 
 

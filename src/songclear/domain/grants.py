@@ -80,6 +80,19 @@ def start_of_day(day: date, tz: str = DEFAULT_TZ) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone(tz))
 
 
+@lru_cache(maxsize=65536)
+def _first_instant(day: date, tz: str, territory: str) -> datetime:
+    """When a term starting on ``day`` begins (cached: the rules and the timeline ask for it per decision)."""
+    return day_begins_everywhere(day, territory) if tz == LOCAL else start_of_day(day, tz)
+
+
+@lru_cache(maxsize=65536)
+def _first_instant_after(day: date, tz: str, territory: str) -> datetime:
+    """When a term ending on ``day`` (inclusive) has ended."""
+    after = day + timedelta(days=1)
+    return day_begins_somewhere(after, territory) if tz == LOCAL else start_of_day(after, tz)
+
+
 def days_at(instant: datetime, tz: str, territory: str = HOME_TERRITORY) -> tuple[date, date]:
     """The earliest and latest calendar days a date of zone ``tz`` can be at ``instant`` in ``territory``: the
     day in ``tz``, or for a ``local`` date the days current across the territory's zones."""
@@ -112,14 +125,11 @@ class Term:
         end, or the last day of the calendar: the "perpetual" marker 9999-12-31)."""
         if self.end is None or self.end >= LATEST_DAY:
             return None
-        after = self.end + timedelta(days=1)
-        return day_begins_somewhere(after, territory) if self.is_local else start_of_day(after, self.tz)
+        return _first_instant_after(self.end, self.tz, territory if self.tz == LOCAL else "")
 
     def start_instant(self, territory: str = HOME_TERRITORY) -> datetime:
         """The first instant of the term in ``territory``."""
-        if self.is_local:
-            return day_begins_everywhere(self.start, territory)
-        return start_of_day(self.start, self.tz)
+        return _first_instant(self.start, self.tz, territory if self.tz == LOCAL else "")
 
     def within(self, other: Term, territory: str = HOME_TERRITORY) -> bool:
         """True if every instant of self lies in ``other`` (in ``territory``)."""

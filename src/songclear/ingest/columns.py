@@ -169,7 +169,9 @@ def _term_zone(name: str) -> str:
         try:
             zone(name)
         except (ValueError, ZoneInfoNotFoundError):
-            raise ValueError(f"invalid UTC offset {name!r}: expected +HH:MM or -HH:MM") from None
+            raise ValueError(
+                f"invalid UTC offset {name!r}: expected +HH:MM or -HH:MM under 24 hours (or an IANA name, or local)"
+            ) from None
         return name
     try:
         return _time_zone(name)

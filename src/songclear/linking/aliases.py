@@ -120,7 +120,9 @@ class ArtistAliases:
         for rec in recordings:
             names = [n for field_ in rec.artists for n in split_artists(field_)]
             out.extend((n,) for n in names)
-            out.extend(rec.artist_aliases)  # spellings the source gave one artist (DDEX: display and party names)
+            out.extend(
+                rec.artist_aliases
+            )  # spellings the source gave one artist (DDEX: display and party names)
             cjk = [n for n in names if has_cjk(n)]
             latin = [n for n in names if not has_cjk(n)]
             out.extend((c, lat) for c in cjk for lat in latin if pinyin_spelling(lat, c) == FULL)

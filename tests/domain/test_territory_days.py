@@ -3,10 +3,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
+import sys
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from songclear.app.audit import make_query
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from songclear.app.audit import make_query, status_timeline
+from songclear.app.identities import isrc_identity
 from songclear.domain.catalogue import LibraryTrack, Recording, TrackIdentity
 from songclear.domain.clearance import decide
 from songclear.domain.decision import Status
@@ -119,3 +129,64 @@ def test_a_query_instant_between_zones_is_answered_for_the_whole_territory():
     track = LibraryTrack(platform="P", track_id="t1", title="T", isrc=ISRC)
     query = ClearanceQuery(at=at(NEW_YORK, 2023, 10, 3, 1), territory="US", use="OnDemandStream")
     assert decide(track, TrackIdentity(ISRC), ledger, query).status is Status.UNCLEARED
+
+
+# -- the shortcuts hold for local terms too: timeline breakpoints and the chain ends --------------------------------
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "synthetic_ledger.py"
+
+
+def _local_world(seed: int) -> tuple[Ledger, list]:
+    """The benchmark generator's small world, every term made local and every territory worldwide (so that a
+    question about any territory reads its days)."""
+    spec = importlib.util.spec_from_file_location("synthetic_ledger", BENCH)
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, gen)
+    spec.loader.exec_module(gen)
+    w = gen.World(
+        gen.Shape(labels=12, publishers=8, platforms=10, recordings=600, grants=900, tracks=1200, seed=seed)
+    )
+    parties, works, recordings = list(w.parties()), list(w.works()), list(w.recordings())
+    grants = [
+        dataclasses.replace(
+            g, term=Term(g.term.start, g.term.end, LOCAL), territories=Territories.worldwide()
+        )
+        for g in w.grants()
+    ]
+    ledger = Ledger.build(
+        parties=parties, works=works, recordings=recordings, grants=grants, notices=list(w.notices())
+    )
+    return ledger, list(w.tracks())
+
+
+@pytest.mark.parametrize("territory", ["CN", "US", "RU"])
+def test_the_timeline_of_local_terms_equals_deciding_every_day(territory):
+    ledger, tracks = _local_world(2015)
+    query = make_query(date(2015, 8, 15), territory=territory, use="Stream")
+    days = [date(2015, 1, 1) + timedelta(days=5 * i) for i in range(80)]
+    fast = status_timeline(tracks, ledger, query, days, isrc_identity)
+    for point, day in zip(fast, days, strict=True):
+        q = dataclasses.replace(query, at=day_begins_everywhere(day, territory))
+        slow = Counter(decide(t, isrc_identity(t), ledger, q).status for t in tracks)
+        assert point.counts == {s: slow.get(s, 0) for s in Status}, (territory, day)
+    assert sum(p.counts[Status.EXPIRING] for p in fast) > 0
+
+
+ZONES = st.sampled_from([LOCAL, "Asia/Shanghai", "UTC", "+05:30", "America/New_York"])
+TERRITORIES = st.sampled_from(["CN", "JP", "US", "RU", "AU", "KI", "UM", "BR", "XK"])
+
+
+@given(
+    start=st.dates(date(2020, 1, 1), date(2025, 12, 31)),
+    length=st.integers(0, 40),
+    tz=ZONES,
+    territory=TERRITORIES,
+    probe=st.integers(-3 * 86400, 45 * 86400),
+)
+def test_a_term_covers_exactly_the_instants_from_its_start_to_its_end(start, length, tz, territory, probe):
+    term = Term(start, start + timedelta(days=length), tz)
+    first, after = term.start_instant(territory), term.end_instant(territory)
+    instant = datetime.combine(start, datetime.min.time(), tzinfo=UTC) + timedelta(seconds=probe)
+    assert term.covers(instant, territory) == (first <= instant < after)
+    if tz == LOCAL:  # a local term's last day is its end day, in the territory's days
+        assert last_day(after, territory) == term.end

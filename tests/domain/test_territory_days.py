@@ -42,6 +42,15 @@ def test_china_is_one_zone_and_the_us_spans_honolulu_to_new_york():
     assert zone_names("XK") == ("Europe/Belgrade",)
 
 
+def test_a_worldwide_question_holds_a_local_term_to_every_zone_on_earth():
+    # a Worldwide takedown claim asks at an instant: the deal must hold from UTC+14 to UTC-12
+    term = Term(date(2023, 9, 1), date(2023, 10, 2), LOCAL)
+    assert term.end_instant("Worldwide") == datetime(2023, 10, 2, 10, tzinfo=UTC)  # 3 October in Kiritimati
+    assert term.start_instant("Worldwide") == datetime(2023, 9, 1, 12, tzinfo=UTC)  # 1 September at UTC-12
+    assert term.covers(datetime(2023, 10, 2, 9, 59, tzinfo=UTC), "Worldwide")
+    assert not term.covers(datetime(2023, 10, 2, 10, tzinfo=UTC), "Worldwide")
+
+
 def test_a_local_end_date_holds_for_the_whole_local_day_in_china():
     # The case: read as UTC, a deal ending 2023-10-02 still held on 2023-10-03 at 00:00 in Shanghai.
     term = Term(date(2023, 9, 1), date(2023, 10, 2), LOCAL)

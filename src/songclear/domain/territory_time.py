@@ -8,7 +8,8 @@ about (``--at``) is a day of the territory asked about too.
 A territory's zones are the IANA time zone database's (``zone.tab`` of the ``tzdata`` package): US spans Honolulu
 to New York, RU Kaliningrad to Kamchatka. Two exceptions: CN is Asia/Shanghai alone (the PRC's legal time is
 Beijing time nationwide; Asia/Urumqi is Xinjiang's customary time), and XK (Kosovo), BV and HM, which the database
-does not list, get Europe/Belgrade, UTC and UTC+5.
+does not list, get Europe/Belgrade, UTC and UTC+5. ``Worldwide`` (a takedown claim may ask about the whole world)
+spans UTC+14 to UTC-12.
 
 Where a territory spans several zones, songclear reads a local day **strictly**: a clearance answers for the whole
 territory, so
@@ -36,6 +37,8 @@ _OVERRIDES: dict[str, tuple[str, ...]] = {
     "XK": ("Europe/Belgrade",),  # Kosovo: not in zone.tab; the tz database maps it to Europe/Belgrade
     "BV": ("Etc/UTC",),  # Bouvet Island (uninhabited, 3°E)
     "HM": ("Etc/GMT-5",),  # Heard and McDonald Islands (uninhabited, 73°E): UTC+5
+    # Worldwide (a claim for the whole world): the earth's first and last days, UTC+14 (Kiritimati) to UTC-12
+    "Worldwide": ("Etc/GMT-14", "Etc/GMT+12"),
 }
 _FALLBACK = ("Etc/UTC",)
 _ONE_MICROSECOND = timedelta(microseconds=1)

@@ -46,7 +46,7 @@ def test_each_deal_becomes_a_master_grant_from_sender_to_recipient():
     assert (stream.term.start, stream.term.end, stream.term.tz) == (
         date(2015, 1, 1),
         date(2015, 12, 31),
-        "UTC",
+        "local",  # DDEX dates are days of each territory asked about (issue 11, item 1)
     )
     assert stream.territories.covers("HK") and not stream.territories.covers("TW")
     assert stream.uses == {"OnDemandStream"} and "SubscriptionModel" in stream.commercial_models
@@ -93,9 +93,11 @@ def test_takedown_flag_ends_grants_at_the_deal_start():
     assert {g.id for g in changes.grants} == {g.id for g in first.grants}  # only new versions, no new grant
     for g in changes.grants:
         assert g.termination.cause is TerminationCause.TAKEDOWN
-        assert g.termination.effective == datetime(2015, 8, 15, tzinfo=UTC)
+        # the takedown's StartDate is a local day: from its midnight in each territory asked about
+        assert g.termination.local and g.termination.day == date(2015, 8, 15)
         assert g.termination.reference == "ddex:SC-382-0002"
-        assert g.effective_end() == datetime(2015, 8, 15, tzinfo=UTC)
+        assert g.effective_end("CN") == datetime(2015, 8, 14, 16, tzinfo=UTC)
+        assert g.effective_end("HK") == datetime(2015, 8, 14, 16, tzinfo=UTC)
     (rd,) = changes.release_deals
     assert (rd.state, rd.grant_ids, rd.isrcs) == ("taken-down", (), ("CNA011500001", "CNA011500002"))
 

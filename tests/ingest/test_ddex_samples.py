@@ -39,7 +39,7 @@ ACCEPTED = {
     "ern383/ddexproto_Single.xml": 0,  # TestMessage
     "ern42/ddex-official_4_SimpleAudioSingle.xml": 747,
     "ern43/ddex-official_1_Audio.xml": 43,
-    "ern43/ddex-official_3_MixedMedia.xml": 42,
+    "ern43/ddex-official_3_MixedMedia.xml": 48,  # 42 + the deals of its three video track releases (item 4)
     "ern43/ddex-official_8_DjMix.xml": 1,
     "ern43/ddex-official_Variant_Classical.xml": 1,
 }

@@ -36,10 +36,11 @@ from songclear.domain.audit import diff, summarise
 from songclear.domain.catalogue import LibraryTrack
 from songclear.domain.clearance import decide
 from songclear.domain.decision import ClearanceDecision, Status
-from songclear.domain.grants import DEFAULT_TZ, start_of_day
+from songclear.domain.grants import start_of_day
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import MAX_EXPIRING_DAYS, ClearanceQuery
 from songclear.domain.territory import normalise_code
+from songclear.domain.territory_time import day_begins_everywhere
 from songclear.domain.timespan import check_day
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InputError, NotFound
@@ -55,9 +56,11 @@ def make_query(
     use: str = "Stream",
     commercial_model: str | None = None,
     expiring_days: int = 30,
-    tz: str = DEFAULT_TZ,
+    tz: str | None = None,
 ) -> ClearanceQuery:
-    """Validate the user's words and build the query for the first instant of ``day`` in ``tz``."""
+    """Validate the user's words and build the query for ``day`` in ``territory``: the instant it has begun in
+    every zone of the territory (CN: midnight in Asia/Shanghai; US: midnight in Honolulu, when New York is on
+    that day too; ``territory_time``), or the first instant of ``day`` in ``tz`` when one is given."""
     code = normalise_code(territory)
     if code == "Worldwide":
         raise InputError("an audit asks about one territory (e.g. CN), not Worldwide")
@@ -65,7 +68,7 @@ def make_query(
         raise InputError(f"--expiring-days must be from 0 to {MAX_EXPIRING_DAYS}, got {expiring_days}")
     check_day(day, "the day audited")
     return ClearanceQuery(
-        at=start_of_day(day, tz),
+        at=day_begins_everywhere(day, code) if tz is None else start_of_day(day, tz),
         territory=code,
         use=normalise_use(use),
         commercial_model=normalise_model(commercial_model) if commercial_model else None,
@@ -98,7 +101,7 @@ class DecisionCache:
 def _for_track(d: ClearanceDecision, key: str) -> ClearanceDecision:
     # dataclasses.replace, without its per-call field introspection (it runs for most tracks of a library)
     return ClearanceDecision(
-        key, d.status, d.recording, d.licensor, d.chains, d.reasons, d.identity_source, d.notice
+        key, d.status, d.recording, d.licensor, d.chains, d.reasons, d.identity_source, d.notice, d.territory
     )
 
 
@@ -398,9 +401,15 @@ def diff_dates(
     ledger = repo.load_ledger(None)
     tracks = list(repo.iter_tracks(platform))
     before = audit_library(
-        tracks, ledger, dataclasses.replace(query, at=start_of_day(day_from)), resolve=resolve
+        tracks,
+        ledger,
+        dataclasses.replace(query, at=day_begins_everywhere(day_from, query.territory)),
+        resolve=resolve,
     )
     after = audit_library(
-        tracks, ledger, dataclasses.replace(query, at=start_of_day(day_to)), resolve=resolve
+        tracks,
+        ledger,
+        dataclasses.replace(query, at=day_begins_everywhere(day_to, query.territory)),
+        resolve=resolve,
     )
     return diff({d.track: d for d in before}, {d.track: d for d in after})

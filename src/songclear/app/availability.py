@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from songclear.domain.catalogue import Availability, LibraryTrack
 from songclear.domain.enforcement.availability import ActionSpan, unavailable_at, unavailable_days
-from songclear.domain.grants import DEFAULT_TZ, local_date
+from songclear.domain.territory_time import day_of
 
 DownDays = dict[str, list[tuple[date, date | None]]]
 
@@ -42,15 +42,20 @@ def down_at(
 
 
 def down_days(repo, platform: str, *, territory: str, use: str, since: date) -> DownDays:
-    """Per track, the [from, to) local days it was unavailable for ``use`` in ``territory`` (to None: still).
-    A track first recorded as taken down counts as down from ``since`` (nothing says it was ever live)."""
-    out = unavailable_days(action_spans(repo.session, platform), territory, use, DEFAULT_TZ)
+    """Per track, the [from, to) days of ``territory`` (``territory_time.day_of``: in China, of Asia/Shanghai)
+    it was unavailable for ``use`` there (to None: still). A track first recorded as taken down counts as down
+    from ``since`` (nothing says it was ever live)."""
+
+    def local(at: datetime) -> date:
+        return day_of(at, territory)
+
+    out = unavailable_days(action_spans(repo.session, platform), territory, use, local)
     for key, versions in repo.availability_history(platform).items():
         for i, (availability, at, first) in enumerate(versions):
             if availability is not Availability.TAKEN_DOWN:
                 continue
-            start = since if first else local_date(at, DEFAULT_TZ)
-            end = local_date(versions[i + 1][1], DEFAULT_TZ) if i + 1 < len(versions) else None
+            start = since if first else local(at)
+            end = local(versions[i + 1][1]) if i + 1 < len(versions) else None
             out.setdefault(key, []).append((start, end))
     return out
 

@@ -2,7 +2,8 @@
 down, then ``exposure.exposure`` per track, platform and licensor. One computation for the command, the API, the
 dashboard and the regulator report.
 
-A day counts as its first instant in Asia/Shanghai, as an audit of that day does. Deciding every track on every
+A day counts as its first instant in the territory (``territory_time.day_begins_everywhere``: in China, midnight in
+Asia/Shanghai), as an audit of that day does. Deciding every track on every
 day would cost days x tracks decisions; a decision only changes where a grant that matters to the track starts,
 ends or is terminated (``timeline.grant_breakpoints``; a notice's tolerance turns ``uncleared`` into ``buffer``,
 and both are unlicensed), so each identity is decided once per stretch between its breakpoints.
@@ -22,7 +23,7 @@ from songclear.domain.enforcement.exposure import (
     StatusInterval,
     exposure,
 )
-from songclear.domain.grants import DEFAULT_TZ, start_of_day
+from songclear.domain.territory_time import day_begins_everywhere
 from songclear.errors import InputError
 
 MAX_DAYS = 36_600  # a century of days; the cost is per breakpoint, not per day
@@ -73,7 +74,7 @@ def unlicensed_intervals(tracks, ledger, query, resolve, start: date, end: date)
     from songclear.domain.clearance import decide
 
     days = [start + timedelta(days=i) for i in range((end - start).days)]
-    instants = [start_of_day(d, DEFAULT_TZ) for d in days]
+    instants = [day_begins_everywhere(d, query.territory) for d in days]
     groups: dict[tuple, list] = {}
     for t in tracks:
         groups.setdefault((t.platform, resolve(t)), []).append(t)

@@ -31,9 +31,10 @@ from songclear.domain.clearance import (
     subject_free_flags,
 )
 from songclear.domain.decision import Status
-from songclear.domain.grants import DEFAULT_TZ, Grant, start_of_day
+from songclear.domain.grants import Grant
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery, Requirement
+from songclear.domain.territory_time import day_begins_everywhere
 
 TIMELINE_REACH = timedelta(days=728)  # a chart shows at most two years either side of the audited day
 
@@ -67,14 +68,15 @@ def _day_plus(day: date, delta: timedelta) -> date:
         return date.max if delta > timedelta(0) else date.min
 
 
-def _instants_of(grant: Grant) -> Iterator[datetime]:
-    """The instants at which ``grant`` starts or stops holding (the only time-dependent rules)."""
-    yield grant.term.start_instant()
-    end = grant.term.end_instant()
+def _instants_of(grant: Grant, territory: str) -> Iterator[datetime]:
+    """The instants at which ``grant`` starts or stops holding in ``territory`` (the only time-dependent
+    rules)."""
+    yield grant.term.start_instant(territory)
+    end = grant.term.end_instant(territory)
     if end is not None:
         yield end
     if grant.termination is not None:
-        yield grant.termination.effective
+        yield grant.termination.effective_in(territory)
 
 
 def grant_breakpoints(
@@ -127,12 +129,15 @@ def _points(ledger: Ledger, grants: Iterable[Grant], query: ClearanceQuery) -> f
     if not grants:
         return frozenset()
     cache = ledger.derived.setdefault("breakpoints", {})
-    key = (tuple(g.id for g in grants), query.expiring_days)
+    key = (tuple(g.id for g in grants), query.expiring_days, query.territory)
     known = cache.get(key)
     if known is None:
         horizon = timedelta(days=query.expiring_days)
         known = cache[key] = frozenset(
-            p for g in grants for instant in _instants_of(g) for p in (instant, instant - horizon)
+            p
+            for g in grants
+            for instant in _instants_of(g, query.territory)
+            for p in (instant, instant - horizon)
         )
     return known
 
@@ -252,7 +257,7 @@ class _DayStatuses:
 
     def __init__(self, ledger: Ledger, query: ClearanceQuery, days: list[date]) -> None:
         self.ledger, self.query = ledger, query
-        self.instants = [start_of_day(d, DEFAULT_TZ) for d in days]
+        self.instants = [day_begins_everywhere(d, query.territory) for d in days]
         self.ext = sorted({*self.instants, query.at})  # the days and the audit instant, each instant once
         self.at_day = [self.ext.index(t) for t in self.instants]
         self.audit_pos = self.ext.index(query.at)
@@ -350,7 +355,7 @@ def finish_timeline(
 ) -> list[TimelinePoint]:
     """Add the identities that do not move (the audit day's status, as the notices tolerate it) to ``moving``.
     ``audit_statuses``: each group's status at the audit instant, in the order of ``groups``."""
-    instants = [start_of_day(d, DEFAULT_TZ) for d in days]
+    instants = [day_begins_everywhere(d, query.territory) for d in days]
     steady: Counter = Counter()  # (platform, audit-day status) -> tracks
     moved = moving.moving
     for index, ((platform, _identity), (n, _track)), status in zip(

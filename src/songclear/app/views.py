@@ -12,9 +12,9 @@ from songclear.app.imports import ImportOutcome
 from songclear.domain.audit import StatusChange
 from songclear.domain.catalogue import LibraryTrack
 from songclear.domain.decision import ClearanceDecision, Status
-from songclear.domain.grants import DEFAULT_TZ, local_date
 from songclear.domain.ledger import Ledger
 from songclear.domain.rules import ClearanceQuery
+from songclear.domain.territory_time import last_day
 
 
 def query_view(q: ClearanceQuery) -> dict:
@@ -41,7 +41,7 @@ def decision_view(
                 "subject": c.subject,
                 "grants": list(c.grant_ids),
                 "parties": _chain_parties(c.grant_ids, ledger) if ledger else None,
-                "last_day": _last_day(c.ends),
+                "last_day": _last_day(c.ends, d.territory),
             }
             for c in d.chains
         ],
@@ -56,10 +56,8 @@ def decision_view(
     return out
 
 
-def _last_day(end) -> str | None:
-    from datetime import timedelta
-
-    return None if end is None else local_date(end - timedelta(microseconds=1), DEFAULT_TZ).isoformat()
+def _last_day(end, territory: str) -> str | None:
+    return None if end is None else last_day(end, territory).isoformat()
 
 
 def _chain_parties(grant_ids, ledger: Ledger) -> list[str]:

@@ -145,7 +145,10 @@ def import_ddex_cmd(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="DDEX ERN XML messages, applied in the order given."),
     party: list[str] = typer.Option(
-        [], "--party", help="Map a DDEX party id to a ledger party id: DPID=party."
+        [],
+        "--party",
+        help="Map a DDEX party id to a ledger party id: DPID=party (DPID|name=party when a "
+        "message's sender and recipient share a DPID).",
     ),
     recorded_at: str = RECORDED_AT,
     reaudit_at: str = REAUDIT_AT,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from songclear.domain.decision import ClearanceDecision, Status
-from songclear.domain.grants import DEFAULT_TZ, local_date, start_of_day
+from songclear.domain.territory_time import day_begins_everywhere, last_day
 
 # What a stop notice removes: what no valid chain clears.
 REMOVED_BY_NOTICE = frozenset({Status.UNCLEARED, Status.BUFFER})
@@ -118,8 +118,9 @@ def _soonest_lapses(ending: list[tuple[datetime, ClearanceDecision]], limit: int
         return []
     if len(ending) > limit:
         kth = heapq.nsmallest(limit, (end for end, _d in ending))[-1]
-        last = local_date(kth - timedelta(microseconds=1), DEFAULT_TZ)
-        bound = start_of_day(last + timedelta(days=1), DEFAULT_TZ)  # an end after this has a later last day
+        territory = ending[0][1].territory  # one audit, one territory asked about
+        last = last_day(kth, territory)
+        bound = day_begins_everywhere(last + timedelta(days=1), territory)  # a later end has a later last day
         ending = [(end, d) for end, d in ending if end <= bound]
     lapses = [Lapse(d.track, d.recording, d.last_day) for _end, d in ending]
     lapses.sort(key=lambda lp: (lp.last_day, lp.track))

@@ -29,6 +29,9 @@ class Version(enum.StrEnum):
     REMASTER = "remaster"
     COVER = "cover"
     CUT = "cut"
+    VIDEO = (
+        "video"  # a music video: its own ISRC, licensed with the release it belongs to (DDEX Video resource)
+    )
 
 
 class Availability(enum.StrEnum):
@@ -73,7 +76,10 @@ class Work:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Recording:
-    """A sound recording (master rights), keyed by its ISRC. ``owner`` is the label party id."""
+    """A sound recording (master rights), keyed by its ISRC. ``owner`` is the label party id. ``artists``: the
+    credited names, as a platform shows them; ``artist_aliases``: other spellings of the credited artists, one
+    group per artist (a DDEX DisplayArtistName, the artist party's FullName, names in other scripts), which the
+    linker takes as aliases of each other."""
 
     isrc: str
     title: str
@@ -83,6 +89,7 @@ class Recording:
     owner: str | None = None
     work_id: str | None = None
     recorded_at: datetime = BEGINNING
+    artist_aliases: tuple[tuple[str, ...], ...] = ()
 
     @property
     def id(self) -> str:

@@ -92,8 +92,9 @@ def evaluate_chain(
     return None
 
 
-def chain_end(chain: list[Grant]) -> datetime | None:
-    ends = [e for e in (g.effective_end() for g in chain) if e is not None]
+def chain_end(chain: list[Grant], territory: str = "CN") -> datetime | None:
+    """The first instant ``chain`` no longer holds in ``territory`` (None: open-ended)."""
+    ends = [e for e in (g.effective_end(territory) for g in chain) if e is not None]
     return min(ends) if ends else None
 
 
@@ -140,15 +141,15 @@ def _best_chain(
         key = ("best", platform, req.right, req.holder)
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = _answer(*_evaluate_candidates(platform, req, query, ledger))
+            hit = memo[key] = _answer(*_evaluate_candidates(platform, req, query, ledger), query.territory)
         return hit
-    return _answer(*_evaluate_candidates(platform, req, query, ledger, memo))
+    return _answer(*_evaluate_candidates(platform, req, query, ledger, memo), query.territory)
 
 
-def _answer(best: list[Grant] | None, findings: tuple[Finding, ...]) -> BestChain:
+def _answer(best: list[Grant] | None, findings: tuple[Finding, ...], territory: str) -> BestChain:
     if best is None:
         return BestChain(None, findings, (), None)
-    return BestChain(best, findings, tuple(g.id for g in best), chain_end(best))
+    return BestChain(best, findings, tuple(g.id for g in best), chain_end(best, territory))
 
 
 _CARRIES = Finding("", "")  # memo marker: the chain carries the requirement
@@ -188,7 +189,9 @@ def _evaluate_candidates(
     if len(valid) > 1:
         far = datetime.max.replace(tzinfo=query.at.tzinfo)
         # Longest-lasting first, then the shortest chain, then ids: deterministic whatever the import order.
-        valid.sort(key=lambda c: (-(chain_end(c) or far).timestamp(), len(c), [g.id for g in c]))
+        valid.sort(
+            key=lambda c: (-(chain_end(c, query.territory) or far).timestamp(), len(c), [g.id for g in c])
+        )
     return valid[0], tuple(findings)
 
 
@@ -283,8 +286,9 @@ def decide(
     if contested:
         reasons += contested
     return ClearanceDecision(
-        track.key, status, rec.isrc, rec.owner, tuple(chains), tuple(reasons), identity.source
-    )
+        track.key, status, rec.isrc, rec.owner, tuple(chains), tuple(reasons), identity.source,
+        territory=query.territory,
+    )  # fmt: skip
 
 
 def licensed_status(contested: bool, ends: Iterable[datetime | None], query: ClearanceQuery) -> Status:

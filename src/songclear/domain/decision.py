@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from songclear.domain.grants import DEFAULT_TZ, local_date
 from songclear.domain.rules import Finding
+from songclear.domain.territory_time import last_day
 from songclear.domain.vocabulary import Right
 
 
@@ -47,6 +47,7 @@ class ClearanceDecision:
     reasons: tuple[Finding, ...]
     identity_source: str | None = None
     notice: str | None = None
+    territory: str = "CN"  # the territory asked about: its days date the chains' ends
 
     @property
     def cleared_until(self) -> datetime | None:
@@ -55,9 +56,10 @@ class ClearanceDecision:
 
     @property
     def last_day(self) -> date | None:
-        """The last calendar day (Asia/Shanghai) the proving chains hold, or None if open-ended."""
+        """The last day of the territory asked about (in China: of Asia/Shanghai) on which the proving chains
+        hold, or None if open-ended."""
         end = self.cleared_until
-        return None if end is None else local_date(end - timedelta(microseconds=1), DEFAULT_TZ)
+        return None if end is None else last_day(end, self.territory)
 
     def explain(self) -> str:
         if self.status in (Status.CLEARED, Status.EXPIRING):

@@ -23,4 +23,10 @@ class ReleaseDeals:
     grant_ids: tuple[str, ...]
     isrcs: tuple[str, ...] = ()
     state: str = "available"  # 'available' | 'no-deal' | 'taken-down' | 'purged'
+    message_sha256: str = ""  # the SHA-256 of the message's file: orders two messages created at one instant
     recorded_at: datetime = BEGINNING
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        """Where the message that set these deals stands among the sender's messages about the release."""
+        return (self.message_created, self.message_sha256)

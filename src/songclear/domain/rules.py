@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from songclear.domain.grants import Grant, TerminationCause, local_date
+from songclear.domain.grants import Grant, TerminationCause, days_at
 from songclear.domain.ledger import Ledger
 from songclear.domain.vocabulary import Right, expand_uses
 
@@ -144,11 +144,13 @@ def covers_subject(x: RuleInput) -> Finding | None:
 
 def in_term(x: RuleInput) -> Finding | None:
     g, q = x.grant, x.query
-    if g.term.covers(q.at):
+    term = g.term
+    first, last = days_at(q.at, term.tz, q.territory)  # a local term: the days current in the territory
+    if term.start <= first and (term.end is None or last <= term.end):
         return None
-    if local_date(q.at, g.term.tz) < g.term.start:
-        return Finding("not-started", f"grant {g.id} starts {g.term.start}", g.id, "term")
-    return Finding("ended", f"grant {g.id} ended {g.term.end}", g.id, "term")
+    if first < term.start:
+        return Finding("not-started", f"grant {g.id} starts {term.start}", g.id, "term")
+    return Finding("ended", f"grant {g.id} ended {term.end}", g.id, "term")
 
 
 _TERMINATION_WORDS = {
@@ -163,9 +165,9 @@ _TERMINATION_WORDS = {
 def not_terminated(x: RuleInput) -> Finding | None:
     g, q = x.grant, x.query
     t = g.termination
-    if t is None or q.at < t.effective:
+    if t is None or q.at < (t.effective_in(q.territory) if t.local else t.effective):
         return None
-    day = local_date(t.effective, g.term.tz)
+    day = t.day_in(g.term.tz, q.territory)
     ref = f" by {t.reference}" if t.reference else ""
     return Finding(
         f"grant-{t.cause.value}", f"grant {g.id} {_TERMINATION_WORDS[t.cause]}{ref} on {day}", g.id, "term"

@@ -20,6 +20,7 @@ from songclear.domain import vocabulary as vocab
 from songclear.domain.catalogue import Artist, Availability, LibraryTrack, Party, Recording, Version, Work
 from songclear.domain.grants import (
     DEFAULT_TZ,
+    LOCAL,
     Grant,
     Term,
     Termination,
@@ -27,6 +28,7 @@ from songclear.domain.grants import (
     day_out_of_range,
     instant_out_of_range,
     start_of_day,
+    zone,
 )
 from songclear.domain.identifiers import normalise_isrc, normalise_iswc
 from songclear.domain.notices import Notice
@@ -158,6 +160,31 @@ def _time_zone(name: str) -> str:
 time_zone = _as_text(_time_zone)
 
 
+@lru_cache(maxsize=256)
+def _term_zone(name: str) -> str:
+    """A term's zone: an IANA name, a fixed UTC offset (``+08:00``), or ``local`` (each territory's own days)."""
+    if name.lower() == LOCAL:
+        return LOCAL
+    if name[:1] in "+-":
+        try:
+            zone(name)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(
+                f"invalid UTC offset {name!r}: expected +HH:MM or -HH:MM under 24 hours (or an IANA name, or local)"
+            ) from None
+        return name
+    try:
+        return _time_zone(name)
+    except ValueError:
+        raise ValueError(
+            f"unknown time zone {name!r}: expected an IANA name such as Asia/Shanghai, a UTC offset such as "
+            "+08:00, or local"
+        ) from None
+
+
+term_zone = _as_text(_term_zone)
+
+
 def choice(cls: type[enum.StrEnum]) -> Parse:
     members = {m.value: m for m in cls}
 
@@ -261,7 +288,7 @@ GRANT_COLUMNS = (
     _col("excluded_territories", "territory codes", excluded_codes, "TW HK"),
     _col("start", "date", day, "2015-01-01", required=True),
     _col("end", "date", day, "2015-10-31"),
-    _col("tz", "time zone", time_zone, DEFAULT_TZ),
+    _col("tz", "time zone or local", term_zone, DEFAULT_TZ),
     _col("exclusive", "boolean", boolean, "true"),
     _col("sublicensable", "boolean", boolean, "yes"),
     _col("parent", "text", text, "G11"),
@@ -357,9 +384,13 @@ def _termination(v: Mapping[str, Any], tz: str) -> Termination | None:
             if col in v:
                 raise RowError(col, "given without a 'terminated' date")
         return None
-    effective = when if isinstance(when, datetime) else start_of_day(when, tz)
     cause = v.get("termination_cause", TerminationCause.TERMINATED)
-    return Termination(effective, cause, v.get("termination_reference", ""))
+    reference = v.get("termination_reference", "")
+    if isinstance(when, datetime):
+        return Termination(when, cause, reference)
+    if tz == LOCAL:  # from the start of that day in each territory asked about
+        return Termination.on_local_day(when, cause, reference)
+    return Termination(start_of_day(when, tz), cause, reference)
 
 
 def _notice(v: Mapping[str, Any], ctx: RowContext) -> Notice:

@@ -360,7 +360,7 @@ def _cells(fact: Any, names: list[str]) -> dict[str, Any]:
             "start": fact.term.start.isoformat(),
             "end": _plain(fact.term.end),
             "tz": fact.term.tz,
-            "terminated": _plain(t and t.effective),
+            "terminated": _plain(t and (t.day if t.local else t.effective)),  # a local day: its date
             "termination_cause": _plain(t and t.cause),
             "termination_reference": (t and t.reference) or None,
             "source": fact.source or None,

@@ -103,8 +103,9 @@ class ArtistAliases:
         artists: Iterable[Artist] = (),
     ) -> ArtistAliases:
         """Groups from the artist table (an artist's party lends it its name and aliases), parties (name +
-        aliases), explicit ``groups``, and each recording's artists: every name on its own, and a Chinese/Latin
-        pair on one recording merged when the Latin name is the full pinyin of the Chinese one."""
+        aliases), explicit ``groups``, and each recording's artists: every name on its own, each of its
+        ``artist_aliases`` groups, and a Chinese/Latin pair on one recording merged when the Latin name is the
+        full pinyin of the Chinese one."""
         party_list = list(parties)
         by_id: Mapping[str, Party] = {p.id: p for p in party_list}
         table = []
@@ -119,6 +120,9 @@ class ArtistAliases:
         for rec in recordings:
             names = [n for field_ in rec.artists for n in split_artists(field_)]
             out.extend((n,) for n in names)
+            out.extend(
+                rec.artist_aliases
+            )  # spellings the source gave one artist (DDEX: display and party names)
             cjk = [n for n in names if has_cjk(n)]
             latin = [n for n in names if not has_cjk(n)]
             out.extend((c, lat) for c in cjk for lat in latin if pinyin_spelling(lat, c) == FULL)

@@ -187,6 +187,7 @@ def _recording_row(x: Recording) -> dict[str, Any]:
     return {
         "isrc": x.isrc, "title": x.title, "artists": _list(x.artists), "duration_s": x.duration_s,
         "version": x.version.value, "owner": x.owner, "work_id": x.work_id,
+        "artist_aliases": _JSON.encode([list(g) for g in x.artist_aliases]) if x.artist_aliases else None,
     }  # fmt: skip
 
 
@@ -194,10 +195,11 @@ _VERSIONS = {v.value: v for v in Version}
 
 
 def _recording(r: Sequence[Any], m: Memo) -> Recording:
-    isrc, title, artists, duration_s, version, owner, work_id, recorded_at = r
+    isrc, title, artists, duration_s, version, owner, work_id, aliases, recorded_at = r
     return Recording(
         isrc=isrc, title=title, artists=m.tuple(artists), duration_s=duration_s, version=_VERSIONS[version],
         owner=owner, work_id=work_id, recorded_at=recorded_at,
+        artist_aliases=tuple(tuple(g) for g in json.loads(aliases)) if aliases else (),
     )  # fmt: skip
 
 
@@ -213,6 +215,7 @@ def _grant_row(g: Grant) -> dict[str, Any]:
         "termination_effective": utc(t.effective) if t else None,
         "termination_cause": t.cause.value if t else None,
         "termination_reference": t.reference if t else None, "source": g.source,
+        "termination_local": True if t and t.local else None,
     }  # fmt: skip
 
 
@@ -223,14 +226,14 @@ def _grant(r: Sequence[Any], m: Memo) -> Grant:
     (
         grant_id, licensor, licensee, rights, term_start, term_end, term_tz, territories, uses, models,
         recordings, works, catalogue, exclusive, sublicensable, parent, issued, ended, cause, reference, source,
-        recorded_at,
+        local, recorded_at,
     ) = r  # fmt: skip
     return Grant(
         id=grant_id, licensor=licensor, licensee=licensee, rights=m.rights(rights),
         term=m.term(term_start, term_end, term_tz), territories=m.territories(territories), uses=m.words(uses),
         commercial_models=m.words(models), recordings=m.set(recordings), works=m.set(works),
         catalogue=catalogue, exclusive=exclusive, sublicensable=sublicensable, parent=parent, issued=issued,
-        termination=Termination(ended, _CAUSES[cause], reference or "") if cause is not None else None,
+        termination=Termination(ended, _CAUSES[cause], reference or "", bool(local)) if cause is not None else None,
         source=source, recorded_at=recorded_at,
     )  # fmt: skip
 
@@ -275,16 +278,19 @@ def _deals_row(d: ReleaseDeals) -> dict[str, Any]:
     return {
         "release_key": d.key, "sender": d.sender, "recipient": d.recipient, "release_id": d.release_id,
         "message_id": d.message_id, "message_created": utc(d.message_created), "grant_ids": _list(d.grant_ids),
-        "isrcs": _list(d.isrcs), "state": d.state,
+        "isrcs": _list(d.isrcs), "state": d.state, "message_sha256": d.message_sha256 or None,
     }  # fmt: skip
 
 
 def _deals(r: Sequence[Any], m: Memo) -> ReleaseDeals:
-    key, sender, recipient, release_id, message_id, message_created, grant_ids, isrcs, state, recorded_at = r
+    (
+        key, sender, recipient, release_id, message_id, message_created, grant_ids, isrcs, state, sha,
+        recorded_at,
+    ) = r  # fmt: skip
     return ReleaseDeals(
         key=key, sender=sender, recipient=recipient, release_id=release_id, message_id=message_id,
         message_created=message_created, grant_ids=m.tuple(grant_ids), isrcs=m.tuple(isrcs), state=state,
-        recorded_at=recorded_at,
+        message_sha256=sha or "", recorded_at=recorded_at,
     )  # fmt: skip
 
 

@@ -261,7 +261,7 @@ def audit_touched(
 
 def _for_track(d: ClearanceDecision, key: str) -> ClearanceDecision:
     return ClearanceDecision(
-        key, d.status, d.recording, d.licensor, d.chains, d.reasons, d.identity_source, d.notice
+        key, d.status, d.recording, d.licensor, d.chains, d.reasons, d.identity_source, d.notice, d.territory
     )
 
 

@@ -9,12 +9,11 @@ the callers combine both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from songclear.domain.enforcement.takedown import ActionKind, TakedownAction
-from songclear.domain.grants import local_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +43,14 @@ def unavailable_at(spans: Iterable[ActionSpan], at: datetime, territory: str, us
 
 
 def unavailable_days(
-    spans: Iterable[ActionSpan], territory: str, use: str, tz: str
+    spans: Iterable[ActionSpan], territory: str, use: str, day_of: Callable[[datetime], date]
 ) -> dict[str, list[tuple[date, date | None]]]:
-    """Per track, the [from, to) local days (in ``tz``) actions kept it unavailable for ``use`` in
-    ``territory``; to None: still. A day counts from the day the action was applied (the exposure rule: a
+    """Per track, the [from, to) days (``day_of`` an instant: the territory's day) actions kept it unavailable
+    for ``use`` in ``territory``; to None: still. A day counts from the day the action was applied (the exposure rule: a
     takedown on a day ends that day's exposure)."""
     out: dict[str, list[tuple[date, date | None]]] = {}
     for s in spans:
         if blocks(s.action, territory, use):
-            end = local_date(s.end, tz) if s.end is not None else None
-            out.setdefault(s.action.track, []).append((local_date(s.start, tz), end))
+            end = day_of(s.end) if s.end is not None else None
+            out.setdefault(s.action.track, []).append((day_of(s.start), end))
     return out

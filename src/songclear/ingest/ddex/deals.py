@@ -3,15 +3,22 @@
 A deal we cannot map is refused with its XPath (an unknown use type or commercial model, both territory lists,
 no territory, no use); a deal whose only commercial model or use is DDEX's 'UserDefined' is skipped with a
 warning, since its meaning is private to the parties.
+
+Validity dates are local (``grants.LOCAL``): the DDEX knowledge base has a deal run "from 0:01 local time on the
+start date until 23:59 local time on the end date", so a ``StartDate``/``EndDate`` is a day of each territory the
+deal is asked about, and so is a ``StartDateTime``/``EndDateTime`` without a UTC offset. A date-time with an offset
+is a day of that offset (``+08:00``, ``UTC``). A term is whole days: a time of day is dropped (with a warning when
+it is not a day's boundary), and an end at 00:00 ends with the day before (ERN 4: a deal ends at midnight).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from lxml import etree
 
-from songclear.domain.grants import day_out_of_range
+from songclear.domain.grants import LOCAL, day_out_of_range, zone
 from songclear.domain.territory import WORLDWIDE, Territories, normalise_code
 from songclear.domain.vocabulary import normalise_model, normalise_use
 from songclear.errors import InvalidIdentifier
@@ -64,7 +71,7 @@ def read_deal(
     if strict_children:
         r.check_children(terms, schema.DEAL_TERMS, "DealTerms")
     territories = _territories(r, terms, required=not takedown)
-    start, end = _validity(r, terms, required=not takedown)
+    start, end, tz = _validity(r, terms, required=not takedown)
     if not takedown:
         if not uses:
             raise r.refuse("deal without UseType", terms)
@@ -76,6 +83,7 @@ def read_deal(
         territories=territories,
         start=start,
         end=end,
+        tz=tz,
         uses=frozenset(uses),
         commercial_models=frozenset(models),
         takedown=takedown,
@@ -102,32 +110,99 @@ def _territories(r: Reader, terms: etree._Element, *, required: bool) -> Territo
     return Territories.parse([text(e) for e in inc])
 
 
-def _validity(r: Reader, terms: etree._Element, *, required: bool) -> tuple[date | None, date | None]:
+@dataclass(frozen=True, slots=True)
+class _Moment:
+    """A validity date as written: its day, its time of day (None for a date), its zone (``LOCAL`` or an offset)."""
+
+    day: date
+    time: time | None
+    tz: str
+    el: etree._Element
+
+
+def _validity(r: Reader, terms: etree._Element, *, required: bool) -> tuple[date | None, date | None, str]:
+    """(first day, last day, zone of both) of the deal's ValidityPeriod."""
     vp = child(terms, "ValidityPeriod")
     if vp is None:
         if required:
             raise r.refuse("deal without ValidityPeriod", terms)
-        return None, None
-    start = _date(
-        r, child(vp, "StartDate") if child(vp, "StartDate") is not None else child(vp, "StartDateTime")
-    )
-    end = _date(r, child(vp, "EndDate") if child(vp, "EndDate") is not None else child(vp, "EndDateTime"))
+        return None, None, LOCAL
+    start = _moment(r, vp, "Start")
+    end = _moment(r, vp, "End")
     if start is None and required:
         raise r.refuse("ValidityPeriod without StartDate", vp)
-    if start and end and end < start:
-        raise r.refuse(f"ValidityPeriod ends ({end}) before it starts ({start})", vp)
-    return start, end
+    if start is not None and end is not None and start.tz != end.tz:
+        if LOCAL in (start.tz, end.tz):
+            raise r.refuse(
+                "ValidityPeriod mixes a local date with a date-time with a UTC offset: write both with or "
+                "both without an offset",
+                vp,
+            )
+        end = _in_zone(end, start.tz)
+    tz = start.tz if start is not None else end.tz if end is not None else LOCAL
+    first = _first_day(r, start) if start is not None else None
+    last = _last_day(r, end) if end is not None else None
+    if first and last and last < first:
+        raise r.refuse(f"ValidityPeriod ends ({last}) before it starts ({first})", vp)
+    return first, last, tz
 
 
-def _date(r: Reader, el: etree._Element | None) -> date | None:
+def _moment(r: Reader, vp: etree._Element, which: str) -> _Moment | None:
+    el = child(vp, f"{which}Date")
+    if el is None:
+        el = child(vp, f"{which}DateTime")
     if el is None or not text(el):
         return None
     value = text(el)
-    try:
-        # A DateTime keeps the calendar date as written: DDEX deal dates are read as UTC calendar dates.
-        day = date.fromisoformat(value[:10])
-    except ValueError:
-        raise r.refuse(f"invalid date {value!r}", el) from None
-    if (why := day_out_of_range(day)) is not None:
+    if local(el).endswith("Date"):
+        try:
+            day = date.fromisoformat(value[:10])
+        except ValueError:
+            raise r.refuse(f"invalid date {value!r}", el) from None
+        out = _Moment(day, None, LOCAL, el)
+    else:
+        try:
+            at = datetime.fromisoformat(value)
+        except ValueError:
+            raise r.refuse(f"invalid date-time {value!r}", el) from None
+        out = _Moment(at.date(), at.time(), _offset_zone(at), el)
+    if (why := day_out_of_range(out.day)) is not None:
         raise r.refuse(why, el)
-    return day
+    return out
+
+
+def _offset_zone(at: datetime) -> str:
+    """The zone of a date-time as written: ``LOCAL`` without an offset, ``UTC`` or ``+08:00`` with one."""
+    offset = at.utcoffset()
+    if offset is None:
+        return LOCAL
+    if not offset:
+        return "UTC"
+    sign, magnitude = ("-", -offset) if offset < timedelta(0) else ("+", offset)
+    minutes = int(magnitude.total_seconds()) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _in_zone(m: _Moment, tz: str) -> _Moment:
+    """A date-time with an offset, as a date-time of offset ``tz``."""
+    assert m.time is not None
+    at = datetime.combine(m.day, m.time, tzinfo=zone(m.tz)).astimezone(zone(tz))
+    return _Moment(at.date(), at.timetz().replace(tzinfo=None), tz, m.el)
+
+
+def _first_day(r: Reader, m: _Moment) -> date:
+    if m.time is not None and m.time > time(0, 1):  # DDEX's own start is 0:01
+        r.warn(f"the time of day {m.time.isoformat()} is dropped: the deal starts on {m.day}", m.el)
+    return m.day
+
+
+def _last_day(r: Reader, m: _Moment) -> date:
+    if m.time is None or m.time >= time(23, 59):
+        return m.day
+    if m.time == time(0, 0):
+        day = m.day - timedelta(days=1)  # ends at midnight: the day before is the last
+        if (why := day_out_of_range(day)) is not None:
+            raise r.refuse(why, m.el)
+        return day
+    r.warn(f"the time of day {m.time.isoformat()} is dropped: the deal ends with {m.day}", m.el)
+    return m.day

@@ -33,12 +33,16 @@ class DdexParty:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SoundRecording:
+    """A resource with an ISRC: a sound recording, or a video (``video``)."""
+
     reference: str  # the message-local ResourceReference (A1)
     isrc: str
     title: str = ""
-    artists: tuple[str, ...] = ()
+    artists: tuple[str, ...] = ()  # the DisplayArtistName, else each DisplayArtist's name
     duration_s: float | None = None
     iswc: str | None = None
+    artist_aliases: tuple[tuple[str, ...], ...] = ()  # per artist, every spelling the message gives it
+    video: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,7 +64,7 @@ class DdexRelease:
     reference: str  # the message-local ReleaseReference (R0); '' in a purge
     ids: ReleaseIds
     title: str = ""
-    isrcs: tuple[str, ...] = ()  # its sound recordings, in message order
+    isrcs: tuple[str, ...] = ()  # its resources with an ISRC (sound recordings, videos), in message order
     xpath: str = ""
 
     @property
@@ -75,6 +79,7 @@ class DdexDeal:
     territories: Territories | None  # None only for a TakeDown deal that names no territory
     start: date | None
     end: date | None  # inclusive; None: until further notice
+    tz: str = "local"  # the zone of start and end: 'local' (each territory's days, grants.LOCAL) or an offset
     uses: frozenset[str] = frozenset()
     commercial_models: frozenset[str] = frozenset()
     takedown: bool = False  # ERN 3.x TakeDown flag
@@ -96,6 +101,12 @@ class DdexMessage:
     releases: tuple[DdexRelease, ...] = ()
     deals: tuple[DdexDeal, ...] = ()
     warnings: tuple[str, ...] = ()
+    sha256: str = ""  # of the message's file: orders two messages about a release created at the same instant
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        """Where this message stands among the sender's messages about a release: (created, file hash)."""
+        return (self.created, self.sha256)
 
     @property
     def is_test(self) -> bool:

@@ -66,6 +66,7 @@ def _read(stream: BinaryIO, source: str, data: bytes | None) -> DdexMessage:
         releases=tuple(rel.resolve(isrc_of, render(rel.where)) for rel in reader.releases),
         deals=tuple(dataclasses.replace(deal, xpath=render(where)) for deal, where in reader.deals),
         warnings=r.warnings(),
+        sha256=sha,
     )
 
 

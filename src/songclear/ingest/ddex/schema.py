@@ -1,7 +1,7 @@
 """What the ERN schemas allow where songclear reads, and optional full XSD validation.
 
 The child names below are the union of the ERN 3.8.2, 3.8.3, 4.2 and 4.3 schemas (release-notification.xsd) for
-the elements whose content we interpret. An element outside them means the message does not follow ERN where it
+the elements whose content we interpret (``SoundRecording``, ``Video``, ``Release``, ``DealTerms``). An element outside them means the message does not follow ERN where it
 matters to us, and the message is refused; the same inside a deal we do not map (a UserDefined commercial
 model) is only a warning, since nothing of that deal reaches the ledger. Full XSD validation needs the DDEX
 schemas on disk, which the product does not ship: ``validate_xsd`` takes their directory.
@@ -31,6 +31,26 @@ SOUND_RECORDING = frozenset(
         "SoundRecordingCollectionReferenceList", "SoundRecordingDetailsByTerritory", "SoundRecordingEdition",
         "SoundRecordingId", "SoundRecordingType", "Tala", "TechnicalDetails", "TerritoryOfCommissioning", "Type",
         "VersionType", "WorkId", "WorkRightsController",
+    }
+)  # fmt: skip
+
+VIDEO = frozenset(
+    {
+        "AdditionalTitle", "AvRating", "CLine", "Character", "CompositeMusicalWorkType", "ContainsHiddenContent",
+        "Contributor", "CourtesyLine", "CreationDate", "Deity", "DisplayArtist", "DisplayArtistName",
+        "DisplayCredits", "DisplayTitle", "DisplayTitleText", "Duration", "FirstPublicationDate",
+        "HasForegroundVocalPerformance", "HasPreOrderFulfillment", "HasVocalPerformance", "IndirectVideoId",
+        "InstrumentationDescription", "IsArtistRelated", "IsBackground", "IsBonusResource", "IsCover",
+        "IsHiddenResource", "IsInstrumental", "IsMedley", "IsPotpourri", "IsRemastered", "LanguageOfDubbing",
+        "LanguageOfPerformance", "MasteredDate", "NoSilenceAfter", "NoSilenceBefore", "NumberOfContractedArtists",
+        "NumberOfFeaturedArtists", "NumberOfNonContractedArtists", "NumberOfNonFeaturedArtists", "PLine",
+        "ParentalWarningType", "PerformerInformationRequired", "Raga", "ReasonForCueSheetAbsence", "RecordingFormat",
+        "ReferenceTitle", "RelatedRelease", "RelatedResource", "RemasteredDate",
+        "ResourceContainedResourceReferenceList", "ResourceId", "ResourceMusicalWorkReferenceList",
+        "ResourceReference", "ResourceRightsController", "RightsAgreementId", "SubTitleLanguage", "Tala",
+        "TechnicalDetails", "TerritoryOfCommissioning", "Title", "Type", "VersionType", "VideoChapterReference",
+        "VideoCollectionReferenceList", "VideoCueSheetReference", "VideoDetailsByTerritory", "VideoEdition",
+        "VideoId", "VideoType", "WorkId", "WorkRightsController",
     }
 )  # fmt: skip
 

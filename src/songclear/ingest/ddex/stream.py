@@ -1,7 +1,7 @@
 """Reading an ERN message as a stream: each item (a party, sound recording, release, deal...) is read when its end
 tag arrives, then dropped from the tree, so memory follows what the message says, not the size of its XML.
 
-The items sit in sections, children of the root: ``PartyList/Party``, ``ResourceList/SoundRecording``,
+The items sit in sections, children of the root: ``PartyList/Party``, ``ResourceList/SoundRecording|Video``,
 ``ReleaseList/Release|TrackRelease``, ``DealList/ReleaseDeal``, ``UpdateReleaseList/UpdateRelease``, and the root's
 own ``PurgedRelease``. As in the whole-tree reader this replaces, only the first section of each name counts.
 
@@ -36,7 +36,7 @@ _ERN_NS = re.compile(r"^http://ddex\.net/xml/ern/(\d+)$")
 
 _SECTIONS: dict[str, tuple[str, ...]] = {  # section -> the items read one by one in it
     "PartyList": ("Party",),
-    "ResourceList": ("SoundRecording",),
+    "ResourceList": ("SoundRecording", "Video"),
     "ReleaseList": ("Release", "TrackRelease"),
     "DealList": ("ReleaseDeal",),
     "UpdateReleaseList": ("UpdateRelease",),
@@ -79,7 +79,7 @@ class MessageReader:
         self.refusal: tuple[int, Refusal] | None = None
         self._sections: list[_Section] = []
         self._releases_done = False
-        self.party_names: dict[str, str] = {}
+        self.party_names: dict[str, tuple[str, ...]] = {}
         self.recordings: list[RecordingRead] = []
         self.releases: list[ReleaseRead] = []
         self.deals: list[DealRead] = []
@@ -175,8 +175,8 @@ class MessageReader:
         r.anchor, r.anchor_steps, r.phase = el, steps, phase or 0
         try:
             if section == "PartyList":
-                ref, name = party_name(el)
-                self.party_names[ref] = name
+                ref, names = party_name(el)
+                self.party_names[ref] = names
             elif section == "ResourceList":
                 if (rec := read_recording(r, el)) is not None:
                     self.recordings.append(rec)

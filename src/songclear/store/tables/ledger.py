@@ -87,6 +87,7 @@ recordings = _versioned(
     Column("version", String(32), nullable=False),
     Column("owner", Text, nullable=True),
     Column("work_id", Text, nullable=True),
+    Column("artist_aliases", Text, nullable=True),  # JSON list of lists (migration 0011); NULL: none
 )
 
 grants = _versioned(
@@ -113,6 +114,7 @@ grants = _versioned(
     Column("termination_cause", String(32), nullable=True),
     Column("termination_reference", Text, nullable=True),
     Column("source", Text, nullable=False),
+    Column("termination_local", Boolean, nullable=True),  # migration 0011: effective is a local day's start
     indexes=(Index("ix_grants_licensee", "licensee"), Index("ix_grants_parent", "parent")),
 )
 
@@ -157,6 +159,7 @@ release_deals = _versioned(
     Column("grant_ids", Text, nullable=False),  # JSON list, ordered
     Column("isrcs", Text, nullable=False),  # JSON list, ordered
     Column("state", String(32), nullable=False),
+    Column("message_sha256", String(64), nullable=True),  # migration 0011; NULL: recorded before
 )
 
 FACT_TABLES: tuple[Table, ...] = (

@@ -12,11 +12,21 @@ from fastapi import FastAPI
 from songclear import web
 from songclear.api import errors
 from songclear.api.edge import RefuseNul
-from songclear.api.routers import claims, identify, jobs, ledger, platforms, review, system, takedowns
+from songclear.api.routers import (
+    claims,
+    grant_edits,
+    identify,
+    jobs,
+    ledger,
+    platforms,
+    review,
+    system,
+    takedowns,
+)
 from songclear.api.state import ApiState, Limits, utc_now
 from songclear.api.uploads import BodyLimit
 
-ROUTERS = (system, ledger, platforms, review, takedowns, claims, jobs, identify)
+ROUTERS = (system, ledger, grant_edits, platforms, review, takedowns, claims, jobs, identify)
 
 
 @asynccontextmanager

@@ -26,7 +26,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from songclear.domain.grants import Grant, Termination, TerminationCause, local_date, start_of_day, zone
+from songclear.domain.grants import (
+    Grant,
+    Termination,
+    TerminationCause,
+    instant_out_of_range,
+    local_date,
+    start_of_day,
+    zone,
+)
 from songclear.errors import InputError, LedgerIntegrityError
 from songclear.store import tables
 from songclear.store.auditlog import log_event
@@ -65,6 +73,8 @@ def end_grant(db, grant_id: str, *, on: date, reason: str, now: datetime, actor:
 
     def ended(g: Grant) -> Grant:
         effective = start_of_day(on, g.term.tz)
+        if (why := instant_out_of_range(effective)) is not None:
+            raise InputError(f"--on {on}: {why}")
         t, end = g.termination, g.term.end_instant()
         if t is not None and t.effective <= effective:
             raise InputError(

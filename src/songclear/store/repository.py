@@ -135,7 +135,9 @@ class LedgerRepository:
     def _compare(self, codec: Codec, batch: dict[tuple, tuple]) -> RecordCounts:
         current = self._current(codec, list(batch))
         same = sum(
-            1 for key, values in batch.items() if (cur := current.get(key)) and codec.same_fact(cur[2], values)
+            1
+            for key, values in batch.items()
+            if (cur := current.get(key)) and codec.same_fact(cur[2], values)
         )
         return RecordCounts(added=len(batch) - same, unchanged=same)
 
@@ -212,7 +214,9 @@ class LedgerRepository:
         written = set(grant_ids)
         if import_id is not None:
             written |= set(
-                self.session.execute(select(t.c.grant_id).where(current, t.c.import_id == import_id)).scalars()
+                self.session.execute(
+                    select(t.c.grant_id).where(current, t.c.import_id == import_id)
+                ).scalars()
             )
         if not written:
             return None

@@ -12,7 +12,7 @@ grant_app = typer.Typer(
     no_args_is_help=True,
 )
 JSON = typer.Option(False, "--json", help="Print JSON instead of text.")
-GRANT_ID = typer.Argument(..., help="The grant's id, e.g. G-HARBOUR-QQ.")
+GRANT_ID = typer.Argument(..., metavar="ID", help="The grant's id, e.g. G-HARBOUR-QQ.")
 REAUDIT_AT = typer.Option(
     None,
     "--reaudit-at",
@@ -54,7 +54,11 @@ def grant_end(
 )
 def grant_amend(
     ctx: typer.Context,
-    grant_id: str = GRANT_ID,
+    grant_id: str = typer.Argument(
+        ...,
+        metavar="ID --FIELD VALUE...",
+        help="The grant's id, then the fields to change, e.g. G-HARBOUR-QQ --end 2015-10-31.",
+    ),
     reaudit_at: str = REAUDIT_AT,
     json_: bool = JSON,
 ) -> None:

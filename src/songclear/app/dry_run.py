@@ -9,7 +9,9 @@ differs, before and after), the rest are *unchanged*. A file imported before is 
 
 The decisions it would change: the ledger facts added or changed are re-audited on ``day`` on every platform, as
 ``songclear reaudit`` does (``app.reaudit.decide_changes``, the ledger before and after in the same transaction);
-library tracks added or changed are decided themselves (a new track: from no decision to its status).
+library tracks added or changed are decided themselves (a new track: from no decision to its status), the first
+``TRACKS_DECIDED`` of them: a dry run keeps each such track in memory, and a big library is what an audit after the
+import is for (``tracks_not_decided`` says how many were left).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from songclear.store.database import write_session
 from songclear.store.ledger_clock import stamp
 
 LISTED = 200  # facts listed per file (added, changed); all are counted
+TRACKS_DECIDED = 10_000  # library tracks added or changed that a dry run decides (and holds in memory)
 _LEDGER_KINDS = {"party": "parties", "work": "works", "recording": "recordings", "grant": "grants",
                  "notice": "notices"}  # fmt: skip
 _SHOWN_AS = {"term_start": "start", "term_end": "end", "term_tz": "tz", "termination_effective": "terminated",
@@ -61,6 +64,7 @@ class DryRun:
     recorded_at: datetime | None = None  # when the facts would have been recorded
     files: list[FileDiff] = field(default_factory=list)
     reaudit: list[Reaudit] = field(default_factory=list)  # per platform: the decisions that would change
+    tracks_not_decided: int = 0  # library tracks added or changed past TRACKS_DECIDED: not decided
 
     def as_dict(self) -> dict:
         return {
@@ -69,6 +73,7 @@ class DryRun:
             "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
             "files": [f.as_dict() for f in self.files],
             "reaudit": [r.as_dict() for r in self.reaudit],
+            "tracks_not_decided": self.tracks_not_decided,
         }
 
 
@@ -115,7 +120,7 @@ def dry_run_tables(
                     out.recorded_at = out.recorded_at or at
                     counts, dangling = apply_table(
                         session, repo, path, table, sha, at=at, allow_dangling=allow_dangling,
-                        observe=_observer(diff, changed, tracks),
+                        observe=_observer(diff, changed, tracks, out),
                     )  # fmt: skip
                 diff.rows, diff.unchanged = table.rows, counts.unchanged
                 diff.notes = table_notes(table) + dangling.notes()
@@ -127,13 +132,18 @@ def dry_run_tables(
     return out
 
 
-def _observer(diff: FileDiff, changed: dict[str, set[str]], tracks: dict):
+def _observer(diff: FileDiff, changed: dict[str, set[str]], tracks: dict, out: DryRun):
     def observe(codec, key: tuple, old: tuple | None, new: tuple) -> None:
         ident = "/".join(key)
         if codec.kind in _LEDGER_KINDS:
             changed[_LEDGER_KINDS[codec.kind]].add(ident)
         elif codec.kind == "library_track":
-            tracks[key] = (tracks[key][0] if key in tracks else old, new)
+            if key in tracks:
+                tracks[key] = (tracks[key][0], new)
+            elif len(tracks) < TRACKS_DECIDED:
+                tracks[key] = (old, new)
+            else:
+                out.tracks_not_decided += 1
         if old is None:
             diff.added += 1
             if len(diff.added_facts) < LISTED:

@@ -212,6 +212,11 @@ def _dry_run(ctx, files, kind, when, reaudit_at, allow_dangling, json_) -> None:
     moved = sum(len(r.changes) for r in run.reaudit)
     console.print(f"decisions on {run.day} that would change: {moved}")
     print_reaudits(r for r in run.reaudit if r.changes or r.reinstatement)
+    if run.tracks_not_decided:
+        console.print(
+            f"[yellow]note[/] {run.tracks_not_decided} more library tracks added or changed were not decided "
+            "(a dry run decides the first 10000): audit the platform after the import"
+        )
 
 
 def plural(n: int, word: str) -> str:

@@ -321,3 +321,17 @@ def test_log_show_names_the_file_beside_its_hash(world, capsys):
         "grants.csv",
         "library.csv",
     ]
+
+
+def test_a_dry_run_decides_a_bounded_number_of_library_tracks(world, tmp_path, capsys, monkeypatch):
+    import songclear.app.dry_run as dry_run
+
+    monkeypatch.setattr(dry_run, "TRACKS_DECIDED", 1)  # 10 000 in use: each decided track is held in memory
+    lib = write(tmp_path, "lib3.csv", "platform,track_id,title\nqq,n1,A\nqq,n2,B\nqq,n3,C\n")
+    r = songclear(capsys, *world, "import", "table", lib, "--dry-run", "--reaudit-at", "2015-11-01", "--json")
+    assert r.code == 0, r.err
+    out = r.json()
+    assert out["files"][0]["added"] == 3 and out["tracks_not_decided"] == 2
+    assert [c["track"] for c in out["reaudit"][0]["changes"]] == ["qq/n1"]
+    text = songclear(capsys, *world, "import", "table", lib, "--dry-run", "--reaudit-at", "2015-11-01")
+    assert "2 more library tracks added or changed were not decided" in text.out

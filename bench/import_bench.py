@@ -55,10 +55,26 @@ def _import_child(path: Path, url: str) -> dict:
     from songclear.store.database import Database
 
     with Database.open(url) as db:
+        _platforms(db)  # the library names them: an import refuses an unknown platform (docs/import.md)
         started = time.perf_counter()
         outcome = import_table(db, path, kind="library", recorded_at=RECORDED_AT)
         wall = time.perf_counter() - started
     return {"rows": outcome.rows, "added": outcome.added, "import_s": wall}
+
+
+def _platforms(db) -> None:
+    """The synthetic world's platforms, recorded before the import (not timed)."""
+    from synthetic_ledger import Shape, World
+
+    from songclear.domain.catalogue import Party
+    from songclear.domain.vocabulary import PartyKind
+    from songclear.store.repository import LedgerRepository
+
+    platforms = [
+        Party(id=p, name=f"Platform {p}", kind=PartyKind.PLATFORM) for p in World(Shape(tracks=0)).platforms
+    ]
+    with db.session(write=True) as session:
+        LedgerRepository(session).record(platforms, recorded_at=datetime(2015, 12, 1, tzinfo=UTC))
 
 
 def _fresh_sqlite(rows: int, fmt: str) -> str:

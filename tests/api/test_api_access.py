@@ -113,6 +113,10 @@ def matrix(f: dict) -> list[tuple[str, str, dict, dict[str, int]]]:
         ("GET", f"/jobs/{f['import_job']}", {}, expect("admin regulator", no=404)),
         ("GET", f"/jobs/{f['report_job']}/files/{f['report_file']}", {}, expect("admin regulator qq", no=404)),
         ("POST", "/imports", csv, expect("admin")),
+        # Safe edits (issue 13, item 3): the admin ends G-JADE-QQ in its last month, then amends the reference.
+        ("POST", "/grants/G-JADE-QQ/end", {"json": {"on": "2017-12-01", "reason": "matrix"}}, expect("admin")),
+        ("POST", "/grants/G-JADE-QQ/amend", {"json": {"fields": {"termination_reference": "letter"}}},
+         expect("admin")),
         ("POST", "/jobs/imports", csv, expect("admin", ok=202)),
         ("POST", "/jobs/audits", {"json": {"platform": "qq", "at": "2015-11-15"}}, expect("admin regulator qq", ok=202)),
         ("POST", "/jobs/audits/every-platform", {"json": {"at": "2015-11-15"}}, expect("admin regulator", ok=202)),

@@ -66,7 +66,8 @@ def test_import_a_table_then_the_same_file_again_changes_nothing(world):
     first = c.post("/imports", headers=admin, files=table).json()
     assert first == {
         "imports": [{"source": "more.csv", "kind": "parties", "rows": 1, "added": 1, "unchanged": 0,
-                     "already_imported": False, "notes": [], "recorded_at": "2016-02-01T00:00:00+00:00"}],
+                     "already_imported": False, "moved_since": 0, "notes": [],
+                     "recorded_at": "2016-02-01T00:00:00+00:00"}],
         "ok": True,
     }  # fmt: skip
     assert c.post("/imports", headers=admin, files=table).json()["imports"][0]["already_imported"] is True

@@ -21,7 +21,11 @@ pf,t2,Song two,Artist,CNA011500002
 def db(db_url, tmp_path, capsys):
     lib = tmp_path / "library.csv"
     lib.write_text(LIBRARY, encoding="utf-8")
-    r = songclear(capsys, "--db", db_url, "import", "table", lib, "--recorded-at", "2015-05-01", "--json")
+    parties = tmp_path / "parties.csv"  # the platform the library and the DDEX mapping name
+    parties.write_text("id,name,kind\npf,Platform F,platform\n", encoding="utf-8")
+    r = songclear(
+        capsys, "--db", db_url, "import", "table", lib, parties, "--recorded-at", "2015-05-01", "--json"
+    )  # parties first: a command imports its files in dependency order
     assert r.code == 0, r.err
     return ("--db", db_url)
 

@@ -12,9 +12,11 @@ def test_a_malformed_library_isrc_is_a_warning_and_the_track_stays_unidentified(
     lib.write_text(
         "platform,track_id,title,artist,isrc\npf,t1,晴天,周杰伦,CN-A01-15-0000X\n", encoding="utf-8"
     )
-    r = songclear(capsys, "--db", db_url, "import", "table", lib, "--json")
+    parties = tmp_path / "parties.csv"
+    parties.write_text("id,name,kind\npf,Platform,platform\n", encoding="utf-8")
+    r = songclear(capsys, "--db", db_url, "import", "table", parties, lib, "--json")
     assert r.code == 0, r.err
-    notes = r.json()["imports"][0]["notes"]
+    notes = r.json()["imports"][1]["notes"]
     assert len(notes) == 1 and "line 2" in notes[0] and "isrc" in notes[0]
     d = songclear(
         capsys, "--db", db_url, "explain", "--track", "pf/t1", "--at", "2015-08-01", "--json"

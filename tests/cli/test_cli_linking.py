@@ -136,6 +136,10 @@ UPLOADS = (
 def test_ddex_recording_artists_link_through_the_artist_table(db_url, tmp_path, capsys):
     db = ("--db", db_url)
     (tmp_path / "uploads.csv").write_text(UPLOADS, encoding="utf-8")
+    (tmp_path / "parties.csv").write_text("id,name,kind\nup,Uploads,platform\n", encoding="utf-8")
+    assert (
+        songclear(capsys, *db, "import", "table", tmp_path / "parties.csv").code == 0
+    )  # the mapped platform
     r = songclear(capsys, *db, "import", "ddex", DDEX, "--party", "PADPIDA2016000001L=L-JB", "--party",
                   "PADPIDA2016000002P=up", "--json")  # fmt: skip
     assert r.code == 0, r.err

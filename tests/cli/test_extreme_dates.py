@@ -155,7 +155,8 @@ def test_a_ddex_deal_ending_9999_12_31_is_perpetual_and_one_before_1900_is_refus
     db = ("--db", db_url)
     lib = tmp_path / "library.csv"
     lib.write_text("platform,track_id,title,isrc\npf,t1,Song one,CNA011500001\n", encoding="utf-8")
-    assert songclear(capsys, *db, "import", "table", lib).code == 0
+    (tmp_path / "parties.csv").write_text("id,name,kind\npf,Platform F,platform\n", encoding="utf-8")
+    assert songclear(capsys, *db, "import", "table", tmp_path / "parties.csv", lib).code == 0
     text = (DDEX / "ern382_new_release.xml").read_text(encoding="utf-8")
     assert "<EndDate>2015-12-31</EndDate>" in text
     parties = ("--party", "PADPIDA2015000001L=L-TEST", "--party", "PADPIDA2015000002P=pf")

@@ -125,6 +125,16 @@ class Page:
         settle = WebDriverWait(self.driver, WAIT_S, ignored_exceptions=(WebDriverException,))
         settle.until(lambda driver: driver.execute_script(replaced))
 
+    def dismiss_after_click(self, css: str) -> None:
+        """Click a button that asks first, answer "Cancel", and check the page stayed (nothing was sent)."""
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.driver.execute_script("window.songclearStaying = true")
+        WebDriverWait(self.driver, WAIT_S).until(ec.element_to_be_clickable(("css selector", css))).click()
+        WebDriverWait(self.driver, WAIT_S).until(ec.alert_is_present()).dismiss()
+        assert self.driver.execute_script("return window.songclearStaying === true")
+
     def fill(self, css: str, value: str) -> None:
         box = self.find(css)
         box.clear()
@@ -221,3 +231,67 @@ def test_a_platform_user_cannot_open_another_platforms_track(ui):
     assert ui.text("#chains h2").startswith("Grant chain")
     ui.open("/ui/log")
     assert ui.text("h1") == "Forbidden"
+
+
+def test_answering_a_claim_takes_nothing_down_unless_chosen_and_confirmed(ui, tmp_path):
+    """Issue 13, item 6: the answer form had its 'take down now' box ticked, so answering took tracks down."""
+    from selenium.webdriver.support.ui import Select
+
+    ui.login("admin")
+    evidence = tmp_path / "stream.txt"
+    evidence.write_text("qq-005 streamed on 2016-01-31\n")
+    ui.open("/ui/claims/new")
+    ui.fill("#claim-id", "C-HARBOUR-BROWSER-1")
+    Select(ui.find("#claimant")).select_by_value("L-HARBOUR")
+    Select(ui.find("#claim-platform")).select_by_value("qq")
+    Select(ui.find("#regime")).select_by_value("cn-ndr")
+    ui.fill("#claim-recordings", "HK-H01-12-00001")
+    ui.fill("#claim-items", "qq-005")
+    ui.fill("#claim-contact", "legal@harbour.example")
+    ui.fill("#claim-address", "1 Harbour Road, Hong Kong")
+    ui.find("#claim-evidence").send_keys(str(evidence))
+    ui.click("#file-claim")
+    assert ui.text("#claim-title") == "C-HARBOUR-BROWSER-1"
+
+    # Answer: the verdict is recorded, nothing is taken down.
+    ui.click("#answer")
+    assert "nothing was taken down" in ui.text("#flash")
+    assert "infringing" in ui.text("#answer-items")  # Harbour Lights' grant to QQ Music ended 2015-10-31
+    assert "taken-down" not in ui.text("#steps")
+
+    # Taking down is its own button, and asks first: dismissed, nothing happens.
+    button = ui.find("#answer-take-down")
+    assert "take down" in button.get_attribute("data-confirm")
+    ui.dismiss_after_click("#answer-take-down")
+    assert "taken-down" not in ui.text("#steps")
+
+    # Confirmed: the item is taken down.
+    ui.click("#answer-take-down", confirm=True)
+    assert "taken down or blocked: qq/qq-005" in ui.text("#flash")
+    assert "taken-down" in ui.text("#steps")
+
+
+def test_the_log_page_is_readable(ui):
+    """Issue 13, item 6: the time in one short column, the payload collapsed until opened, file names beside
+    import hashes."""
+    import re
+
+    ui.login("admin")
+    ui.open("/ui/log")
+    rows = ui.find("#log").find_elements("css selector", "tbody tr")
+    assert rows
+    for row in rows[:20]:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row.find_element("css selector", "td.when").text)
+    imports = [r for r in rows if r.find_elements("css selector", "span.file")]
+    assert imports, "no import in the newest entries"
+    first = imports[-1]  # the oldest import shown
+    name = first.find_element("css selector", "span.file").text
+    full = first.find_element("css selector", "code.hash").get_attribute("title")
+    assert name.endswith((".csv", ".xml")) and re.fullmatch(r"[0-9a-f]{64}", full)
+    payload = first.find_element("css selector", "td.payload details")
+    pre = payload.find_element("css selector", "pre")
+    assert (
+        not pre.is_displayed() and "source: " + name in payload.find_element("css selector", "summary").text
+    )
+    payload.find_element("css selector", "summary").click()
+    assert pre.is_displayed() and f'"source": "{name}"' in pre.text

@@ -14,6 +14,7 @@ from songclear.api import errors
 from songclear.api.edge import RefuseNul
 from songclear.api.routers import (
     claims,
+    grant_edits,
     holders,
     identify,
     jobs,
@@ -26,7 +27,7 @@ from songclear.api.routers import (
 from songclear.api.state import ApiState, Limits, utc_now
 from songclear.api.uploads import BodyLimit
 
-ROUTERS = (system, ledger, platforms, review, takedowns, claims, jobs, identify, holders)
+ROUTERS = (system, ledger, grant_edits, platforms, review, takedowns, claims, jobs, identify, holders)
 
 
 @asynccontextmanager

@@ -21,10 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from songclear.app.progress import ticking
-from songclear.errors import ImportError_
+from songclear.errors import ImportError_, InputError
 from songclear.store.auditlog import log_event
 from songclear.store.database import write_session
 from songclear.store.ledger_clock import stamp
+from songclear.store.rows import utc
 
 
 @dataclass(slots=True)
@@ -35,6 +36,7 @@ class ImportOutcome:
     added: int = 0
     unchanged: int = 0
     already_imported: bool = False
+    moved_since: int = 0  # already imported, but this many of its facts differ from the ledger's current ones
     notes: list[str] = field(default_factory=list)
     recorded_at: datetime | None = None  # when the ledger learnt these facts (None: nothing was recorded)
 
@@ -46,6 +48,7 @@ class ImportOutcome:
             "added": self.added,
             "unchanged": self.unchanged,
             "already_imported": self.already_imported,
+            "moved_since": self.moved_since,
             "notes": list(self.notes),
             "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
         }
@@ -72,11 +75,17 @@ def import_table(
     actor: str = "songclear",
     clock: Callable[[], datetime] = _utc_now,
     progress: Callable | None = None,
+    allow_dangling: bool = False,
+    again: bool = False,
 ) -> ImportOutcome:
     """A CSV or JSON file of parties, artists, recordings, works, grants, notices or library tracks.
 
     ``recorded_at``: when the ledger learns these facts (None: now, read once this import holds the write lock);
-    see ``store.ledger_clock`` for the times accepted. ``progress(rows, None)``: called as rows are written."""
+    see ``store.ledger_clock`` for the times accepted. ``allow_dangling``: import rows naming ids the ledger and
+    the file do not hold, with a warning each, instead of refusing the file (``app.references``). ``again``:
+    import a file imported before once more (its facts that differ from the ledger's current ones are recorded
+    anew) instead of answering that it was imported, and whether the ledger has moved since. ``progress(rows,
+    None)``: called as rows are written."""
     from songclear.ingest.tabular import open_table
     from songclear.store.repository import LedgerRepository
 
@@ -88,20 +97,15 @@ def import_table(
         with write_session(db) as session:
             repo = LedgerRepository(session)
             before = repo.find_import(sha, table.kind)
-            if before is not None:
+            if before is not None and not again:
                 outcome.already_imported = True
                 outcome.rows = outcome.unchanged = sum(before.counts.values())
+                outcome.moved_since = moved_since(session, repo, table, before)
                 return outcome
             at = stamp(session, recorded_at, now=clock(), source=path.name)
-            import_id = repo.begin_import(path.name, sha, table.kind, at)
-            counts = repo.record(ticking(table, progress, every=5000), recorded_at=at, import_id=import_id)
-            if table.sha256 != sha:
-                raise ImportError_(
-                    "the file changed while it was being imported: import it again", source=path.name
-                )
-            if table.kind == "grants":
-                _refuse_parent_cycle(repo, import_id, path, table.kind)
-            repo.finish_import(import_id, counts.as_dict())
+            counts, dangling = apply_table(
+                session, repo, path, table, sha, at=at, allow_dangling=allow_dangling, progress=progress
+            )
             log_event(
                 session, at=at, actor=actor, action="import", subject=sha,
                 payload={"source": path.name, "kind": table.kind, "rows": table.rows, **counts.as_dict()},
@@ -111,10 +115,78 @@ def import_table(
         *counts.as_dict().values(),
         at,
     )
-    outcome.notes = [str(w) for w in table.warnings]
-    if table.warnings_total > len(table.warnings):
-        outcome.notes.append(f"... and {table.warnings_total - len(table.warnings)} more warnings")
+    outcome.notes = table_notes(table) + dangling.notes()
     return outcome
+
+
+def apply_table(
+    session, repo, path: Path, table, sha: str, *, at: datetime, allow_dangling: bool, observe=None,
+    progress: Callable | None = None,
+):  # fmt: skip
+    """Record the facts of an open table (``open_table``) at ``at`` as one import, inside ``session``: the
+    checks that need the whole file after the last row (the file unchanged while read, cycles of parents, ids
+    named but unknown). Returns the counts and the dangling rows (refused unless ``allow_dangling``).
+    ``observe``: as ``LedgerRepository.record``'s (a dry run); ``progress(rows, None)``: called as rows are written."""
+    from songclear.app.references import ReferenceCheck
+
+    import_id = repo.begin_import(path.name, sha, table.kind, at)
+    refs = ReferenceCheck(session, table.spec.key)
+    rows = ticking(refs.watch(table.with_lines()), progress, every=5000)
+    counts = repo.record(rows, recorded_at=at, import_id=import_id, observe=observe)
+    if table.sha256 != sha:
+        raise ImportError_("the file changed while it was being imported: import it again", source=path.name)
+    if table.kind == "grants":
+        _refuse_parent_cycle(repo, import_id, path, table.kind)
+    dangling = refs.finish()
+    if dangling and not allow_dangling:
+        raise dangling.error(path.name)
+    repo.finish_import(import_id, counts.as_dict())
+    return counts, dangling
+
+
+def table_notes(table) -> list[str]:
+    """The warnings of a table read to its end: the first ones, then how many more."""
+    notes = [str(w) for w in table.warnings]
+    if table.warnings_total > len(table.warnings):
+        notes.append(f"... and {table.warnings_total - len(table.warnings)} more warnings")
+    return notes
+
+
+def moved_since(session, repo, table, before) -> int:
+    """How many facts of ``table`` (an open file imported before, as ``before``) differ now from the ledger's
+    current versions: someone amended or ended them since. 0 at once when nothing of that kind was recorded
+    after that import (the newest version of the kind's table, by id, is older)."""
+    from sqlalchemy import select
+
+    from songclear.store import tables
+
+    t = getattr(tables, "library_tracks" if table.kind == "library" else table.kind)
+    newest = session.execute(select(t.c.recorded_at).order_by(t.c.id.desc()).limit(1)).scalar()
+    if newest is None or utc(newest) <= utc(before.recorded_at):
+        return 0
+    return repo.compare(table).added
+
+
+KIND_ORDER = ("parties", "artists", "works", "recordings", "grants", "notices", "library")
+
+
+def in_dependency_order(paths: list[Path], kind: str | None) -> list[Path]:
+    """``paths`` in the order a command imports them: parties, artists, works, recordings, grants, notices,
+    library (files of one kind in the order given), so that a row may name what a later file brings. A file
+    whose kind cannot be told (unreadable, a bad header) goes first: the command stops there, nothing applied."""
+    from songclear.ingest.tabular import open_table
+
+    if kind is not None or len(paths) < 2:
+        return list(paths)
+
+    def rank(path: Path) -> int:
+        try:
+            with open_table(path) as table:
+                return KIND_ORDER.index(table.kind)
+        except (InputError, OSError):
+            return -1
+
+    return sorted(paths, key=rank)  # stable: files of one kind keep their order
 
 
 def _refuse_parent_cycle(repo, import_id: int, path: Path, kind: str) -> None:

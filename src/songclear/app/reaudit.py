@@ -132,33 +132,45 @@ def reaudit(db, *, platform: str, day: date, query, since: datetime) -> Reaudit:
     """Which of ``platform``'s decisions on ``day`` changed because of ledger facts recorded after ``since``:
     the affected tracks decided as known at ``since`` and as known now (module docstring)."""
     from songclear.app.audit import paused_gc
-    from songclear.app.identities import identity_resolver
     from songclear.store.repository import LedgerRepository
-    from songclear.store.takedowns import TakedownRepository
 
     started = time.perf_counter()
     out = Reaudit(platform, day, since)
     since = utc(since)
     with db.session() as session, paused_gc():
         changes = changed_since(session, since)
-        out.grants, out.recordings = sorted(changes.grants), sorted(changes.recordings)
-        out.works, out.notices = sorted(changes.works), sorted(changes.notices)
-        if not (changes.grants or changes.recordings or changes.works or changes.notices):
-            out.elapsed_s = time.perf_counter() - started
-            return out
-        repo = LedgerRepository(session)
-        after = repo.load_ledger()
-        then = {kind: versions_at(session, kind, getattr(changes, kind), since) for kind in KINDS}
-        before = ledger_with(after, changes, then, known_at=since)
-        affected = affected_recordings(before, after, changes, platform=platform)
-        out.affected_recordings = len(affected.recordings)
-        out.whole_library = notice_touches(before, after, changes.notices, platform, query.territory)
-        tracks = touched_tracks(session, repo, platform, affected, out.whole_library)
-        resolve = identity_resolver(repo, platform, None)
-        touched = audit_touched(
-            tracks, resolve, before, after, query, affected.recordings, every_track=out.whole_library
-        )
-        state = TakedownRepository(session).state(platform)
+        if changes.grants or changes.recordings or changes.works or changes.notices:
+            repo = LedgerRepository(session)
+            after = repo.load_ledger()
+            then = {kind: versions_at(session, kind, getattr(changes, kind), since) for kind in KINDS}
+            before = ledger_with(after, changes, then, known_at=since)
+            decide_changes(session, repo, out, before, after, changes, query)
+        else:
+            out.grants, out.recordings = sorted(changes.grants), sorted(changes.recordings)
+            out.works, out.notices = sorted(changes.works), sorted(changes.notices)
+    out.elapsed_s = time.perf_counter() - started
+    return out
+
+
+def decide_changes(session, repo, out: Reaudit, before, after, changes: Changes, query) -> None:
+    """Fill ``out`` (for ``out.platform``): the tracks ``changes`` can touch decided on the ledgers ``before``
+    and ``after`` (both as the session sees the library, links and matches), what moved, and which of the moved
+    tracks that are down may go back up. ``reaudit`` and an import's dry run share it."""
+    from songclear.app.identities import identity_resolver
+    from songclear.store.takedowns import TakedownRepository
+
+    platform = out.platform
+    out.grants, out.recordings = sorted(changes.grants), sorted(changes.recordings)
+    out.works, out.notices = sorted(changes.works), sorted(changes.notices)
+    affected = affected_recordings(before, after, changes, platform=platform)
+    out.affected_recordings = len(affected.recordings)
+    out.whole_library = notice_touches(before, after, changes.notices, platform, query.territory)
+    tracks = touched_tracks(session, repo, platform, affected, out.whole_library)
+    resolve = identity_resolver(repo, platform, None)
+    touched = audit_touched(
+        tracks, resolve, before, after, query, affected.recordings, every_track=out.whole_library
+    )
+    state = TakedownRepository(session).state(platform)
     out.tracks_decided, out.decisions = touched.tracks_decided, touched.decisions
     extra = sorted(changes.notices) if out.whole_library else []
     moved = {}
@@ -179,5 +191,3 @@ def reaudit(db, *, platform: str, day: date, query, since: datetime) -> Reaudit:
          "proof": r.proof, "lift": list(r.lift), "blocked_by": list(r.blocked_by)}
         for r in reinstatement_list(touched.before, moved, down)
     ]  # fmt: skip
-    out.elapsed_s = time.perf_counter() - started
-    return out

@@ -13,6 +13,7 @@ from songclear.cli import (
     audio_cmds,
     audit_cmds,
     enforcement_cmds,
+    grant_cmds,
     ledger_cmds,
     link_cmds,
     log_cmds,
@@ -50,6 +51,7 @@ def _global(
 
 
 ledger_cmds.register(app)
+grant_cmds.register(app)
 audit_cmds.register(app)
 audio_cmds.register(app)
 link_cmds.register(app)

@@ -87,9 +87,23 @@ def _run_imports(
     for o in outcomes:
         state = "already imported" if o.already_imported else f"{o.added} added, {o.unchanged} unchanged"
         console.print(f"[green]ok[/] {o.source} ({o.kind}, {o.rows} rows): {state}")
+        if o.moved_since:
+            console.print(f"   [yellow]{moved_since_message(o.moved_since)}[/]")
         for note in o.notes:
             console.print(f"   [yellow]note[/] {note}")
-    for r in reaudits or ():
+    print_reaudits(reaudits or ())
+
+
+def moved_since_message(n: int) -> str:
+    differ = "1 fact differs" if n == 1 else f"{n} facts differ"
+    return (
+        f"the ledger has moved since: {differ}; use --dry-run to see them "
+        "(--again imports the file once more)"
+    )
+
+
+def print_reaudits(reaudits) -> None:
+    for r in reaudits:
         console.print(
             f"re-audit {r.platform} on {r.day}: {r.tracks_decided} tracks decided, {len(r.changes)} changed"
         )
@@ -125,19 +139,97 @@ def import_table_cmd(
     ),
     recorded_at: str = RECORDED_AT,
     reaudit_at: str = REAUDIT_AT,
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Write nothing: list the facts the files would add or change, field by field, and the decisions "
+        "they would change on the --reaudit-at day (default today).",
+    ),
+    allow_dangling: bool = typer.Option(
+        False,
+        "--allow-dangling",
+        help="Import rows that name a party, work or parent grant the ledger and the file do not hold, with a "
+        "warning each, instead of refusing the file.",
+    ),
+    again: bool = typer.Option(
+        False,
+        "--again",
+        help="Import a file imported before once more: its facts that differ from the ledger's current ones "
+        "are recorded anew.",
+    ),
     json_: bool = JSON,
 ) -> None:
-    """Import CSV/JSON tables of parties, recordings, works, grants, notices or library tracks."""
-    from songclear.app.imports import import_table
+    """Import CSV/JSON tables of parties, recordings, works, grants, notices or library tracks.
+
+    The files are imported in the order parties, artists, works, recordings, grants, notices, library (files of
+    one kind in the order given), so that a row may name what another file of the command brings."""
+    from songclear.app.imports import import_table, in_dependency_order
 
     when = parse_instant(recorded_at, "--recorded-at") if recorded_at else None  # None: now, under the lock
+    files = in_dependency_order(files, kind)
+    if dry_run:
+        _dry_run(ctx, files, kind, when, reaudit_at, allow_dangling, json_)
+        return
     actor = ctx.obj.actor()
 
     def one(db, path: Path):
         with progress_bar(f"importing {path.name}", json_=json_) as tick:
-            return import_table(db, path, kind=kind, recorded_at=when, actor=actor, progress=tick)
+            return import_table(
+                db, path, kind=kind, recorded_at=when, actor=actor, progress=tick,
+                allow_dangling=allow_dangling, again=again,
+            )  # fmt: skip
 
     _run_imports(ctx, files, json_, one, reaudit_at=reaudit_at)
+
+
+def _dry_run(ctx, files, kind, when, reaudit_at, allow_dangling, json_) -> None:
+    from songclear.app.audit import make_query
+    from songclear.app.dry_run import dry_run_tables
+    from songclear.domain.grants import DEFAULT_TZ, local_date
+
+    day = parse_day(reaudit_at, "--reaudit-at") if reaudit_at else local_date(ctx.obj.now(), DEFAULT_TZ)
+    run = dry_run_tables(
+        ctx.obj.database(), files, kind=kind, day=day, query=make_query(day), recorded_at=when,
+        allow_dangling=allow_dangling, clock=ctx.obj.now,
+    )  # fmt: skip
+    if json_:
+        emit_json(run.as_dict())
+        return
+    console.print("[bold]dry run[/]: nothing was written")
+    for f in run.files:
+        again = " (imported before)" if f.already_imported else ""
+        console.print(
+            f"{f.source} ({f.kind}, {plural(f.rows, 'row')}){again}: {f.added} added, {f.changed} changed, "
+            f"{f.unchanged} unchanged"
+        )
+        for key in f.added_facts:
+            console.print(f"  [green]+[/] {key}")
+        for c in f.changed_facts:
+            fields = "; ".join(f"{k} {_cell(a)} -> {_cell(b)}" for k, (a, b) in c["fields"].items())
+            console.print(f"  [yellow]~[/] {c['key']}: {fields}")
+        listed = len(f.added_facts) + len(f.changed_facts)
+        if f.added + f.changed > listed:
+            console.print(f"  ... and {f.added + f.changed - listed} more")
+        for note in f.notes:
+            console.print(f"   [yellow]note[/] {note}")
+    moved = sum(len(r.changes) for r in run.reaudit)
+    console.print(f"decisions on {run.day} that would change: {moved}")
+    print_reaudits(r for r in run.reaudit if r.changes or r.reinstatement)
+    if run.tracks_not_decided:
+        console.print(
+            f"[yellow]note[/] {run.tracks_not_decided} more library tracks added or changed were not decided "
+            "(a dry run decides the first 10000): audit the platform after the import"
+        )
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _cell(value) -> str:
+    if value is None or value == "":
+        return "(none)"
+    return ";".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 @import_app.command("ddex")

@@ -27,12 +27,15 @@ def log_show(
 
     with ctx.obj.database().session() as session:
         newest, _ = AuditLog(session).page(limit=limit)
-    rows = [e.as_dict() for e in reversed(newest)]  # oldest of them first, as a log reads
+    entries = list(reversed(newest))  # oldest of them first, as a log reads
     if json_:
-        emit_json({"entries": rows})
+        emit_json({"entries": [e.as_dict() for e in entries]})
         return
-    for r in rows:
-        console.print(f"{r['seq']:>6} {r['at'][:19]} {r['actor']:<18} {r['action']:<16} {r['subject']}")
+    for e in entries:
+        subject = f"{e.subject[:12]}… {e.file}" if e.file else e.subject  # a file's hash: its name beside it
+        console.print(
+            f"{e.seq:>6} {e.at:%Y-%m-%d %H:%M:%S} {e.actor:<18} {e.action:<16} {subject}", markup=False
+        )
 
 
 @log_app.command("verify")

@@ -319,6 +319,24 @@ def find_line(path: Path, kind: str, key: str) -> int | None:
     return None
 
 
+def fact_cells(kind: str, fact: Any) -> dict[str, Any]:
+    """A fact as the cells of its row (JSON values, as ``write_facts`` writes them): ``build_fact`` reads them
+    back to an equal fact. A grant's exclusions are in its ``territories`` cell ("Worldwide -TW")."""
+    return _cells(fact, [c.name for c in KINDS[kind].columns if c.name != "excluded_territories"])
+
+
+def build_fact(kind: str, cells: dict[str, Any], *, recorded_at: datetime | None = None) -> Any:
+    """One row's cells (CSV text or JSON values; blank: the column's default) -> its fact, parsed and checked as
+    an imported row is. Raises ``InputError`` naming the column ("column end: ..."): an edit made by hand."""
+    build = _row_builder(KINDS[kind], kind, recorded_at or BEGINNING)
+    try:
+        fact, _ = build(1, cells)
+    except ImportError_ as exc:
+        where = (exc.location or "").removeprefix("line 1").removeprefix(", ")
+        raise InputError(f"{where}: {exc.detail}" if where else exc.detail) from None
+    return fact
+
+
 # -- writing -------------------------------------------------------------------------------------------------------
 
 

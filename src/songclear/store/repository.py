@@ -10,7 +10,7 @@ executemany per batch) and build domain objects straight from rows: no ORM ident
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -30,6 +30,8 @@ from songclear.store.bulk import insert_rows, key_in, scan
 from songclear.store.rows import CODECS, Codec, Fact, Memo, codec_for, utc
 
 LOOKUP_BATCH = 5_000  # keys per current-version lookup: well under SQLite's 32 766 bound parameters
+# Told of each version ``record`` writes: (codec, key, the current version's column values or None, the new ones).
+Observer = Callable[[Codec, tuple, tuple | None, tuple], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +88,29 @@ class LedgerRepository:
     # -- writing ------------------------------------------------------------------------------------------------
 
     def record(
-        self, facts: Iterable[Fact], *, recorded_at: datetime, import_id: int | None = None
+        self,
+        facts: Iterable[Fact],
+        *,
+        recorded_at: datetime,
+        import_id: int | None = None,
+        observe: Observer | None = None,
     ) -> RecordCounts:
-        """Append a version for each fact that is new or differs from its current version (see module doc)."""
+        """Append a version for each fact that is new or differs from its current version (see module doc).
+        ``observe(codec, key, before, after)`` is told of each version written: ``before`` the current version's
+        column values (None for a new key), ``after`` the new one's (a dry run lists them)."""
         at = _instant(recorded_at, "recorded_at")
         assert at is not None
+        return self._batched(facts, lambda codec, batch: self._write(codec, batch, at, import_id, observe))
+
+    def compare(self, facts: Iterable[Fact]) -> RecordCounts:
+        """What ``record`` would count, writing nothing: ``added`` the facts that are new or differ from their
+        current version, ``unchanged`` the others."""
+        return self._batched(facts, self._compare)
+
+    def _batched(
+        self, facts: Iterable[Fact], flush: Callable[[Codec, dict[tuple, tuple]], RecordCounts]
+    ) -> RecordCounts:
+        """Encode ``facts`` and hand them to ``flush`` in batches of one kind, keyed by entity key."""
         pending: dict[Codec, dict[tuple, tuple]] = {}
         counts = RecordCounts()
         for fact in facts:
@@ -98,32 +118,51 @@ class LedgerRepository:
             batch = pending.setdefault(codec, {})
             key = codec.key_of(fact)
             if key in batch:  # the same key twice: apply the first before comparing the second
-                counts += self._write(codec, batch, at, import_id)
+                counts += flush(codec, batch)
                 batch.clear()
             try:
                 batch[key] = tuple(codec.encode(fact).values())  # encode() lists the columns in table order
             except ValueError as e:  # a naive datetime inside the fact
                 raise InputError(f"{codec.kind} {'/'.join(key)}: {e}") from e
             if len(batch) >= LOOKUP_BATCH:
-                counts += self._write(codec, batch, at, import_id)
+                counts += flush(codec, batch)
                 batch.clear()
         for codec, batch in pending.items():
             if batch:
-                counts += self._write(codec, batch, at, import_id)
+                counts += flush(codec, batch)
         return counts
 
+    def _compare(self, codec: Codec, batch: dict[tuple, tuple]) -> RecordCounts:
+        current = self._current(codec, list(batch))
+        same = sum(
+            1
+            for key, values in batch.items()
+            if (cur := current.get(key)) and codec.same_fact(cur[2], values)
+        )
+        return RecordCounts(added=len(batch) - same, unchanged=same)
+
     def _write(
-        self, codec: Codec, batch: dict[tuple, tuple], at: datetime, import_id: int | None
+        self,
+        codec: Codec,
+        batch: dict[tuple, tuple],
+        at: datetime,
+        import_id: int | None,
+        observe: Observer | None = None,
     ) -> RecordCounts:
         current = self._current(codec, list(batch))
         superseded: list[int] = []
         inserts: list[tuple] = []
         for key, values in batch.items():
             cur = current.get(key)
-            if cur is not None:
+            if cur is None:
+                if observe is not None:
+                    observe(codec, key, None, values)
+            else:
                 version_id, cur_recorded, cur_values = cur
                 if codec.same_fact(cur_values, values):
                     continue
+                if observe is not None:
+                    observe(codec, key, cur_values, values)
                 if cur_recorded > at:
                     raise LedgerIntegrityError(
                         f"{codec.kind} {'/'.join(key)} has a version recorded at {cur_recorded.isoformat()}; "
@@ -166,18 +205,19 @@ class LedgerRepository:
                     out[key_of(values)] = (row[0], row[1], values)
         return out
 
-    def parent_cycle(self, import_id: int) -> list[str] | None:
+    def parent_cycle(self, import_id: int | None, *, grant_ids: Iterable[str] = ()) -> list[str] | None:
         """A cycle of sublicences among the current grants that goes through a grant written by import
-        ``import_id``, as ``[g, parent of g, ..., g]`` starting at such a grant; None if there is none. (A cycle
-        made only of grants the import did not write was there before it.)"""
+        ``import_id`` (or one of ``grant_ids``: an edit), as ``[g, parent of g, ..., g]`` starting at such a
+        grant; None if there is none. (A cycle made only of grants the import did not write was there before.)"""
         t = tables.grants
         current = t.c.superseded_at.is_(None) & t.c.parent.is_not(None)
-        written = {
-            gid
-            for (gid,) in self.session.execute(
-                select(t.c.grant_id).where(current, t.c.import_id == import_id)
+        written = set(grant_ids)
+        if import_id is not None:
+            written |= set(
+                self.session.execute(
+                    select(t.c.grant_id).where(current, t.c.import_id == import_id)
+                ).scalars()
             )
-        }
         if not written:
             return None
         parent = {g: p for g, p in self.session.execute(select(t.c.grant_id, t.c.parent).where(current))}

@@ -191,9 +191,14 @@ def answer_claim(request: Request, claim_id: str, apply: str = Form(""), who: Vi
     case, _, _ = _case(request, who, claim_id)
     may_act_for_platform(who, case.claim.platform)
     st = state(request)
-    report = answer(st.db, claim_id, now=st.clock(), actor=who.actor, apply=bool(apply))
+    take_down = apply == "1"  # only the explicit "answer and take down" button sends it
+    report = answer(st.db, claim_id, now=st.clock(), actor=who.actor, apply=take_down)
     acted = (report.applied.taken_down + report.applied.restricted) if report.applied else []
-    taken = f"; taken down or blocked: {', '.join(acted) or 'nothing'}" if report.applied else ""
+    taken = (
+        f"; taken down or blocked: {', '.join(acted) or 'nothing'}"
+        if take_down
+        else "; nothing was taken down"
+    )
     return redirect(request, f"{PREFIX}/claims/{claim_id}", f"Answered: {report.answer.message()}{taken}.")
 
 

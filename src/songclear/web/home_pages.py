@@ -97,8 +97,11 @@ def audit_log(request: Request, verify: str | None = None, who: Viewer = Viewing
         entries = list(log.entries())
         checked = log.verify() if verify else None
     head = entries[-1].hash if entries else None
+    from songclear.web.log_rows import log_row
+
     return page(
-        request, "log.html.j2", entries=list(reversed(entries[-LOG_LIMIT:])), total=len(entries), head=head,
+        request, "log.html.j2", entries=[log_row(e) for e in reversed(entries[-LOG_LIMIT:])], total=len(entries),
+        head=head,
         checked=checked, limit=LOG_LIMIT,
     )  # fmt: skip
 

@@ -42,6 +42,14 @@ class LogEntry:
     def data(self) -> Any:
         return json.loads(self.payload)
 
+    @property
+    def file(self) -> str | None:
+        """The name of the file an entry is about, when its subject is that file's hash (an import)."""
+        if self.action != "import":
+            return None
+        data = self.data()
+        return data.get("source") if isinstance(data, dict) else None
+
     def as_dict(self) -> dict:
         """The entry as ``songclear log show --json`` and ``GET /log`` print it."""
         return {

@@ -1,0 +1,138 @@
+"""Browsing the library tracks with their clearance on a day: the use case shared by ``songclear tracks list`` and
+the dashboard's tracks table.
+
+Filters, the page and the facets are SQL (store/browse_tracks.py). A track's status on a day is a clearance
+decision, which needs the ledger (the caller passes it: the CLI loads it, the server keeps it):
+
+- without a status filter only the tracks shown are decided, with the evidence of those tracks alone
+  (``page_resolver``): a page costs its SQL and 50 decisions, whatever the library's size;
+- with a status filter every track the other filters keep is decided (each distinct identity once, as the audit
+  does), streaming, and only the page's rows are kept: the cost of auditing that part of the library, paid on
+  every page. The counts per status come with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from songclear.domain.catalogue import Availability, LibraryTrack
+from songclear.domain.decision import ClearanceDecision, Status
+from songclear.domain.ledger import Ledger
+from songclear.domain.rules import ClearanceQuery
+from songclear.errors import InputError
+from songclear.store.browse_tracks import TrackBrowser, TrackFilter, TrackRow
+
+STATUSES = tuple(s.value for s in Status)
+
+
+@dataclass(slots=True)
+class TrackListing:
+    rows: list[TrackRow]
+    total: int  # tracks the filters (and the status) keep
+    decisions: dict[str, ClearanceDecision] = field(default_factory=dict)  # track key -> its decision
+    facets: dict[str, list[tuple[str, int]]] | None = None
+    status_counts: dict[str, int] | None = None  # decided in full: tracks per status under the other filters
+
+
+def check_status(status: str | None, query: ClearanceQuery | None) -> None:
+    if status is None:
+        return
+    if status not in STATUSES:
+        raise InputError(f"status is one of {', '.join(STATUSES)}, not {status!r}")
+    if query is None:
+        raise InputError("a status is a decision on a day: give the day (--at) with the status")
+
+
+def library_track(row: TrackRow) -> LibraryTrack:
+    return LibraryTrack(
+        platform=row.platform, track_id=row.track_id, title=row.title, artist=row.artist, isrc=row.isrc,
+        play_count=row.play_count, availability=Availability(row.availability),
+    )  # fmt: skip
+
+
+def list_tracks(
+    session,
+    f: TrackFilter,
+    *,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+    query: ClearanceQuery | None = None,
+    ledger: Ledger | None = None,
+    facets: bool = False,
+) -> TrackListing:
+    """A page of the tracks ``f`` keeps (and, with ``status``, decided so on ``query``'s day); with ``query``, each
+    shown track's decision; with ``facets``, the counts per value under the filters."""
+    from songclear.app.audit import DecisionCache
+    from songclear.app.identities import page_resolver
+
+    check_status(status, query)
+    if limit < 0 or offset < 0:
+        raise InputError("limit and offset are 0 or more")
+    browser = TrackBrowser(session, f)
+    found = browser.facets() if facets else None
+    if status is not None:
+        assert query is not None and ledger is not None
+        rows, decisions, counts, total = [], {}, dict.fromkeys(STATUSES, 0), 0
+        for row, d in _decided(session, browser, f, query, ledger):
+            counts[d.status.value] += 1
+            if d.status.value != status:
+                continue
+            if offset <= total < offset + limit:
+                rows.append(row)
+                decisions[row.key] = d
+            total += 1
+        return TrackListing(rows, total, decisions, found, counts)
+    rows = browser.page(limit=limit, offset=offset)
+    listing = TrackListing(rows, browser.total(), facets=found)
+    if query is not None:
+        assert ledger is not None
+        cache = DecisionCache(ledger, query, page_resolver(session, [(r.platform, r.track_id) for r in rows]))
+        listing.decisions = {r.key: cache.decide(library_track(r)) for r in rows}
+    return listing
+
+
+def _decided(session, browser: TrackBrowser, f: TrackFilter, query: ClearanceQuery, ledger: Ledger):
+    from songclear.app.audit import DecisionCache, paused_gc
+    from songclear.app.identities import identity_resolver
+    from songclear.store.repository import LedgerRepository
+
+    cache = DecisionCache(ledger, query, identity_resolver(LedgerRepository(session), f.platform, None))
+    with paused_gc():
+        for row in browser.stream():
+            yield row, cache.decide(library_track(row))
+
+
+def export_tracks(
+    session, f: TrackFilter, *, query: ClearanceQuery | None = None, ledger: Ledger | None = None,
+    status: str | None = None,
+) -> Iterator[tuple[TrackRow, ClearanceDecision | None]]:  # fmt: skip
+    """Every track ``f`` keeps, streamed in order, with its decision when ``query`` is given (a CSV download)."""
+    check_status(status, query)
+    browser = TrackBrowser(session, f)
+    if query is None:
+        yield from ((row, None) for row in browser.stream())
+        return
+    assert ledger is not None
+    for row, d in _decided(session, browser, f, query, ledger):
+        if status is None or d.status.value == status:
+            yield row, d
+
+
+TRACK_COLUMNS = (
+    "track", "platform", "track_id", "title", "artist", "isrc", "availability", "play_count", "identity_source",
+    "recording", "licensor", "licensor_name", "status", "reason",
+)  # fmt: skip
+
+
+def track_view(row: TrackRow, decision: ClearanceDecision | None, names: dict[str, str]) -> dict:
+    """One track of a listing as JSON (and as a CSV row, in ``TRACK_COLUMNS`` order)."""
+    return {
+        "track": row.key, "platform": row.platform, "track_id": row.track_id, "title": row.title,
+        "artist": row.artist, "isrc": row.isrc, "availability": row.availability, "play_count": row.play_count,
+        "identity_source": row.identity_source, "recording": row.recording, "licensor": row.licensor,
+        "licensor_name": names.get(row.licensor, row.licensor) if row.licensor else None,
+        "status": decision.status.value if decision else None,
+        "reason": decision.explain() if decision else None,
+    }  # fmt: skip

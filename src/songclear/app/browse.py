@@ -136,3 +136,71 @@ def track_view(row: TrackRow, decision: ClearanceDecision | None, names: dict[st
         "status": decision.status.value if decision else None,
         "reason": decision.explain() if decision else None,
     }  # fmt: skip
+
+
+# -- the ledger's lists: each row as JSON (and as a CSV row in the COLUMNS order) --------------------------------
+
+GRANT_COLUMNS = (
+    "id", "licensor", "licensor_name", "licensee", "licensee_name", "rights", "start", "end", "tz", "territories",
+    "excluded_territories", "uses", "commercial_models", "catalogue", "recordings", "works", "exclusive",
+    "sublicensable", "parent", "issued", "terminated", "source", "state",
+)  # fmt: skip
+RECORDING_COLUMNS = ("isrc", "title", "artists", "duration_s", "version", "owner", "owner_name", "work")
+WORK_COLUMNS = ("id", "title", "iswc", "writers", "publishers", "publisher_names")
+
+
+def grant_row_view(g, names: dict[str, str], at=None) -> dict:
+    """A grant as the API shows it, with its parties' names and, with ``at`` (an instant), its state then."""
+    from songclear.api.records import grant_view
+    from songclear.domain.grant_state import grant_state
+
+    return grant_view(g) | {
+        "licensor_name": names.get(g.licensor, g.licensor), "licensee_name": names.get(g.licensee, g.licensee),
+        "state": grant_state(g, at).value if at is not None else None,
+    }  # fmt: skip
+
+
+def recording_row_view(r, names: dict[str, str]) -> dict:
+    from songclear.api.records import recording_view
+
+    return recording_view(r) | {"owner_name": names.get(r.owner, r.owner) if r.owner else None}
+
+
+def work_row_view(w, names: dict[str, str]) -> dict:
+    from songclear.api.records import work_view
+
+    return work_view(w) | {"publisher_names": [names.get(p, p) for p in w.publishers]}
+
+
+def search_view(found, names: dict[str, str]) -> dict:
+    """A search's hits per kind: ``total`` and ``items`` (each ``id`` and a one-line ``label``); a kind the asker
+    may not see is null."""
+
+    def kind(hits, one) -> dict | None:
+        return None if hits is None else {"total": hits.total, "items": [one(x) for x in hits.items]}
+
+    def name(party: str | None) -> str:
+        return names.get(party, party) if party else "no owner"
+
+    return {
+        "query": found.query,
+        "count": found.count,
+        "tracks": kind(found.tracks, lambda t: {
+            "id": t.key, "label": f"{t.key} {t.title} / {t.artist}" + (f" (ISRC {t.isrc})" if t.isrc else ""),
+        }),
+        "recordings": kind(found.recordings, lambda r: {
+            "id": r.isrc, "label": f"{r.isrc} {r.title} / {', '.join(r.artists)} ({name(r.owner)})",
+        }),
+        "works": kind(found.works, lambda w: {
+            "id": w.id, "label": f"{w.id} {w.title}" + (f" (ISWC {w.iswc})" if w.iswc else ""),
+        }),
+        "grants": kind(found.grants, lambda g: {
+            "id": g.id, "label": f"{g.id} {name(g.licensor)} -> {name(g.licensee)}, {g.term}",
+        }),
+        "parties": kind(found.parties, lambda p: {
+            "id": p.id, "label": f"{p.id} {p.name} ({', '.join([p.kind.value, *p.aliases])})",
+        }),
+        "artists": kind(found.artists, lambda a: {
+            "id": a["id"], "label": f"{a['id']} {a['name']}" + (f" ({', '.join(a['aliases'])})" if a["aliases"] else ""),
+        }),
+    }  # fmt: skip

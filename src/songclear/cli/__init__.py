@@ -12,6 +12,7 @@ from typer import exceptions as typer_errors
 from songclear.cli import (
     audio_cmds,
     audit_cmds,
+    browse_cmds,
     enforcement_cmds,
     ledger_cmds,
     link_cmds,
@@ -58,6 +59,7 @@ enforcement_cmds.register(app)
 serve_cmd.register(app)
 user_cmd.register(app)
 report_cmds.register(app)
+browse_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

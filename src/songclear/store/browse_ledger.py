@@ -47,12 +47,12 @@ def _json_member(column, value: str):
     return column.like(like_pattern(f'"{value}"'), escape="\\")
 
 
-def _decoded(kind: type, stmt: Select, session: Session) -> list:
+def decoded(kind: type, stmt: Select, session: Session) -> list:
     codec, memo = CODECS[kind], Memo()
     return [codec.decode(r, memo) for part in scan(session, stmt) for r in part]
 
 
-def _fact_select(kind: type, *columns):
+def fact_select(kind: type, *columns):
     codec = CODECS[kind]
     t = codec.table
     return select(*[t.c[c] for c in codec.columns], t.c.recorded_at, *columns)
@@ -146,7 +146,7 @@ class GrantBrowser:
         )
         return select(found.c.grant_id)
 
-    def _where(self) -> list:
+    def conditions(self) -> list:
         f, s = self.f, self.session
         out = [G.c.superseded_at.is_(None)]
         if f.licensor is not None:
@@ -156,7 +156,7 @@ class GrantBrowser:
         if f.exclusive is not None:
             out.append(G.c.exclusive.is_(true()) if f.exclusive else G.c.exclusive.is_(false()))
         if f.search:
-            out.append(G.c.grant_id.ilike(like_pattern(f.search.strip()), escape="\\"))
+            out.append(text_condition([G.c.grant_id], f.search))
         if f.recording is not None:
             isrc = compact_code(f.recording) or f.recording
             owner = s.execute(
@@ -185,15 +185,15 @@ class GrantBrowser:
 
     def total(self) -> int:
         return int(
-            self.session.execute(select(func.count()).select_from(G).where(*self._where())).scalar_one()
+            self.session.execute(select(func.count()).select_from(G).where(*self.conditions())).scalar_one()
         )
 
     def page(self, *, limit: int, offset: int) -> list[Grant]:
-        stmt = _fact_select(Grant).where(*self._where()).order_by(G.c.grant_id).limit(limit).offset(offset)
-        return _decoded(Grant, stmt, self.session)
+        stmt = fact_select(Grant).where(*self.conditions()).order_by(G.c.grant_id).limit(limit).offset(offset)
+        return decoded(Grant, stmt, self.session)
 
     def stream(self):
-        stmt = _fact_select(Grant).where(*self._where()).order_by(G.c.grant_id)
+        stmt = fact_select(Grant).where(*self.conditions()).order_by(G.c.grant_id)
         codec, memo = CODECS[Grant], Memo()
         for part in scan(self.session, stmt):
             yield from (codec.decode(r, memo) for r in part)
@@ -203,7 +203,7 @@ class GrantBrowser:
         state = self.state if self.state is not None else literal("", String)
         stmt = (
             select(G.c.licensor, G.c.licensee, G.c.exclusive, state, func.count())
-            .where(*self._where())
+            .where(*self.conditions())
             .group_by(G.c.licensor, G.c.licensee, G.c.exclusive, state)
         )
         names = ("licensor", "licensee", "exclusive", "state")
@@ -226,13 +226,14 @@ class RecordingFilter:
     work: str | None = None
     version: str | None = None
     search: str | None = None  # in the title, the artists or the ISRC
+    credited: tuple[str, ...] = ()  # ... or credits one of these names (an artist's other spellings)
 
 
 class RecordingBrowser:
     def __init__(self, session: Session, f: RecordingFilter) -> None:
         self.session, self.f = session, f
 
-    def _where(self) -> list:
+    def conditions(self) -> list:
         f = self.f
         out = [REC.c.superseded_at.is_(None)]
         if f.owner is not None:
@@ -245,20 +246,23 @@ class RecordingBrowser:
             found = [text_condition([REC.c.title, REC.c.artists], f.search)]
             if code := compact_code(f.search):
                 found.append(REC.c.isrc.like(like_pattern(code), escape="\\"))
+            found += [_json_member(REC.c.artists, name) for name in f.credited]
             out.append(or_(*found))
         return out
 
     def total(self) -> int:
         return int(
-            self.session.execute(select(func.count()).select_from(REC).where(*self._where())).scalar_one()
+            self.session.execute(select(func.count()).select_from(REC).where(*self.conditions())).scalar_one()
         )
 
     def page(self, *, limit: int, offset: int) -> list[Recording]:
-        stmt = _fact_select(Recording).where(*self._where()).order_by(REC.c.isrc).limit(limit).offset(offset)
-        return _decoded(Recording, stmt, self.session)
+        stmt = (
+            fact_select(Recording).where(*self.conditions()).order_by(REC.c.isrc).limit(limit).offset(offset)
+        )
+        return decoded(Recording, stmt, self.session)
 
     def stream(self):
-        stmt = _fact_select(Recording).where(*self._where()).order_by(REC.c.isrc)
+        stmt = fact_select(Recording).where(*self.conditions()).order_by(REC.c.isrc)
         codec, memo = CODECS[Recording], Memo()
         for part in scan(self.session, stmt):
             yield from (codec.decode(r, memo) for r in part)
@@ -266,7 +270,11 @@ class RecordingBrowser:
     def facets(self) -> dict[str, list[tuple[str, int]]]:
         """Under the filter: recordings per owner (``unknown``: none) and version."""
         owner = func.coalesce(REC.c.owner, literal("unknown", String))
-        stmt = select(owner, REC.c.version, func.count()).where(*self._where()).group_by(owner, REC.c.version)
+        stmt = (
+            select(owner, REC.c.version, func.count())
+            .where(*self.conditions())
+            .group_by(owner, REC.c.version)
+        )
         counts: dict[str, dict] = {"owner": {}, "version": {}}
         for o, v, n in self.session.execute(stmt):
             counts["owner"][o] = counts["owner"].get(o, 0) + n
@@ -288,7 +296,7 @@ class WorkBrowser:
     def __init__(self, session: Session, f: WorkFilter) -> None:
         self.session, self.f = session, f
 
-    def _where(self) -> list:
+    def conditions(self) -> list:
         f = self.f
         out = [W.c.superseded_at.is_(None)]
         if f.publisher is not None:
@@ -304,15 +312,15 @@ class WorkBrowser:
 
     def total(self) -> int:
         return int(
-            self.session.execute(select(func.count()).select_from(W).where(*self._where())).scalar_one()
+            self.session.execute(select(func.count()).select_from(W).where(*self.conditions())).scalar_one()
         )
 
     def page(self, *, limit: int, offset: int) -> list[Work]:
-        stmt = _fact_select(Work).where(*self._where()).order_by(W.c.work_id).limit(limit).offset(offset)
-        return _decoded(Work, stmt, self.session)
+        stmt = fact_select(Work).where(*self.conditions()).order_by(W.c.work_id).limit(limit).offset(offset)
+        return decoded(Work, stmt, self.session)
 
     def stream(self):
-        stmt = _fact_select(Work).where(*self._where()).order_by(W.c.work_id)
+        stmt = fact_select(Work).where(*self.conditions()).order_by(W.c.work_id)
         codec, memo = CODECS[Work], Memo()
         for part in scan(self.session, stmt):
             yield from (codec.decode(r, memo) for r in part)
@@ -328,7 +336,7 @@ class WorkBrowser:
             select(each.c.value, func.count())
             .select_from(W)
             .join(each, true())
-            .where(*self._where())
+            .where(*self.conditions())
             .group_by(each.c.value)
         )
         return {"publisher": _ranked(dict(self.session.execute(stmt).all()))}

@@ -62,12 +62,14 @@ FACETS = ("platform", "availability", "identity_source", "licensor")
 @dataclass(frozen=True, slots=True)
 class TrackFilter:
     """Which tracks: every field None means 'any'. ``platforms``: the only platforms that may be listed (a
-    dashboard user's); ``licensor`` ``unknown``: tracks judged as no registered recording."""
+    dashboard user's); ``licensor`` ``unknown``: tracks judged as no registered recording; ``recording``: tracks
+    judged as that ISRC (by their listed ISRC, a link or their audio)."""
 
     platform: str | None = None
     availability: str | None = None
     identity_source: str | None = None
     licensor: str | None = None
+    recording: str | None = None  # the ISRC it is judged as
     search: str | None = None
     platforms: tuple[str, ...] | None = None
 
@@ -81,7 +83,7 @@ class TrackFilter:
 
     @property
     def needs_identity(self) -> bool:
-        return self.identity_source is not None or self.licensor is not None
+        return any(v is not None for v in (self.identity_source, self.licensor, self.recording))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +219,7 @@ class TrackBrowser:
 
     # -- conditions ---------------------------------------------------------------------------------------------
 
-    def _where(self) -> list[ColumnElement[bool]]:
+    def conditions(self) -> list[ColumnElement[bool]]:
         f = self.f
         out: list[ColumnElement[bool]] = [T.c.superseded_at.is_(None)]
         if f.platform is not None:
@@ -236,11 +238,13 @@ class TrackBrowser:
             out.append(self.source == f.identity_source)
         if f.licensor is not None:
             out.append(REC.c.owner.is_(None) if f.licensor == UNKNOWN else REC.c.owner == f.licensor)
+        if f.recording is not None:
+            out.append(REC.c.isrc == (compact_code(f.recording) or f.recording))
         return out
 
     def _base(self, *columns) -> Select:
         source = self.joined if self.f.needs_identity else T
-        return select(*columns).select_from(source).where(*self._where())
+        return select(*columns).select_from(source).where(*self.conditions())
 
     # -- answers --------------------------------------------------------------------------------------------------
 
@@ -270,7 +274,7 @@ class TrackBrowser:
         stmt = (
             select(*self._row_columns())
             .select_from(self.joined)
-            .where(*self._where())
+            .where(*self.conditions())
             .order_by(T.c.platform, T.c.track_id)
         )
         for part in scan(self.session, stmt, batch=batch):
@@ -283,7 +287,7 @@ class TrackBrowser:
         stmt = (
             select(T.c.platform, T.c.availability, self.source, owner, func.count())
             .select_from(self.joined)
-            .where(*self._where())
+            .where(*self.conditions())
             .group_by(T.c.platform, T.c.availability, self.source, owner)
         )
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}

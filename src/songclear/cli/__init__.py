@@ -21,6 +21,7 @@ from songclear.cli import (
     serve_cmd,
     user_cmd,
 )
+from songclear.cli.help import command
 from songclear.cli.state import State
 from songclear.errors import SongclearError
 
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     as_json = "--json" in args
     debug = "--debug" in args or os.environ.get("SONGCLEAR_DEBUG") == "1"
     try:
-        code = app(args=args, prog_name="songclear", standalone_mode=False)
+        code = command()(args=args, prog_name="songclear", standalone_mode=False)
     except SongclearError as e:
         if debug:
             raise

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from songclear.cli.output import console, emit_json, parse_day, parse_instant
+from songclear.cli.output import console, emit_json, parse_day, parse_instant, plural
 from songclear.errors import InputError, SongclearError
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -68,7 +68,7 @@ def _run_imports(
             outcomes.append(one(db, path))
         except SongclearError:
             if outcomes and not json_:
-                console.print(f"[dim]{len(outcomes)} earlier file(s) were applied before this error.[/]")
+                console.print(f"[dim]{plural(len(outcomes), 'earlier file')} applied before this error.[/]")
             raise
     reaudits = None
     if day is not None:
@@ -85,12 +85,12 @@ def _run_imports(
         return
     for o in outcomes:
         state = "already imported" if o.already_imported else f"{o.added} added, {o.unchanged} unchanged"
-        console.print(f"[green]ok[/] {o.source} ({o.kind}, {o.rows} rows): {state}")
+        console.print(f"[green]ok[/] {o.source} ({o.kind}, {plural(o.rows, 'row')}): {state}")
         for note in o.notes:
             console.print(f"   [yellow]note[/] {note}")
     for r in reaudits or ():
         console.print(
-            f"re-audit {r.platform} on {r.day}: {r.tracks_decided} tracks decided, {len(r.changes)} changed"
+            f"re-audit {r.platform} on {r.day}: {plural(r.tracks_decided, 'track')} decided, {len(r.changes)} changed"
         )
         for c in r.changes:
             console.print(
@@ -191,5 +191,8 @@ def ledger_stats(
     if json_:
         emit_json(payload)
         return
-    for k, v in payload.items():
-        console.print(f"{k:>12}: {v}")
+    console.print(f"the ledger as known {'at ' + payload['known_at'] if when else 'now'}:")
+    for k in ("parties", "recordings", "works", "grants", "sublicences", "notices"):
+        console.print(f"{k:>12}: {payload[k]:,}")
+    tracks = payload["tracks"]
+    console.print(f"{'tracks':>12}: " + (", ".join(f"{p} {n:,}" for p, n in tracks.items()) or "none"))

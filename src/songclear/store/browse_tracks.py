@@ -19,27 +19,30 @@ the audit. A test checks every track of a world against ``identity_resolver`` (t
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    MetaData,
     Select,
     String,
+    Table,
     Text,
     and_,
     case,
+    delete,
+    exists,
     false,
     func,
+    insert,
     literal,
     null,
     or_,
     select,
-    text,
-    tuple_,
 )
 from sqlalchemy.orm import Session
 
@@ -147,34 +150,42 @@ def audio_identities(session: Session, platform: str | None) -> dict[tuple[str, 
     return out
 
 
-def _audio_relation(dialect: str, audio: dict[tuple[str, str], str]):
-    rows = json.dumps([{"p": p, "t": t, "i": i} for (p, t), i in sorted(audio.items())], ensure_ascii=False)
-    if dialect == "postgresql":
-        sql = "SELECT a.p, a.t, a.i FROM json_to_recordset(CAST(:audio AS json)) AS a(p text, t text, i text)"
-    else:
-        sql = (
-            "SELECT json_extract(value, '$.p') AS p, json_extract(value, '$.t') AS t, "
-            "json_extract(value, '$.i') AS i FROM json_each(:audio)"
-        )
-    return text(sql).bindparams(audio=rows).columns(p=Text, t=Text, i=Text).subquery("audio")
+# The audio identities of one listing, as a temporary table (per connection, emptied and refilled by each
+# listing): joined by its primary key, one index probe per track on SQLite and PostgreSQL alike. (A relation
+# from a JSON parameter joins without an index on SQLite: every track would scan it.)
+_AUDIO = Table(
+    "browse_audio_identities",
+    MetaData(),
+    Column("p", Text, primary_key=True),
+    Column("t", Text, primary_key=True),
+    Column("i", Text, nullable=False),
+)
+_AUDIO_DDL = "CREATE TEMPORARY TABLE IF NOT EXISTS browse_audio_identities (p TEXT, t TEXT, i TEXT NOT NULL, PRIMARY KEY (p, t))"
 
 
-def _latest_decisions(platform: str | None):
-    """Per track, its newest review decision (by decided_at, then id: LinkRepository.decisions' order)."""
-    rank = (
-        func.row_number()
-        .over(partition_by=(R.c.platform, R.c.track_id), order_by=(R.c.decided_at.desc(), R.c.id.desc()))
-        .label("rank")
+def _audio_table(session: Session, audio: dict[tuple[str, str], str]) -> Table:
+    conn = session.connection()
+    conn.exec_driver_sql(_AUDIO_DDL)
+    conn.execute(delete(_AUDIO))
+    rows = [{"p": p, "t": t, "i": i} for (p, t), i in audio.items()]
+    for start in range(0, len(rows), 5_000):
+        conn.execute(insert(_AUDIO), rows[start : start + 5_000])
+    return _AUDIO
+
+
+def _newest_verdict():
+    """Review decisions joined so that only each track's newest one (by decided_at, then id: the order of
+    ``LinkRepository.decisions``) matches: an index probe per track, and the NOT EXISTS only for tracks decided."""
+    verdict, newer = R.alias("verdict"), R.alias("newer")
+    is_newest = ~exists().where(
+        newer.c.platform == verdict.c.platform,
+        newer.c.track_id == verdict.c.track_id,
+        or_(
+            newer.c.decided_at > verdict.c.decided_at,
+            and_(newer.c.decided_at == verdict.c.decided_at, newer.c.id > verdict.c.id),
+        ),
     )
-    inner = select(R.c.platform, R.c.track_id, R.c.decision, R.c.candidate, rank)
-    if platform is not None:
-        inner = inner.where(R.c.platform == platform)
-    ranked = inner.subquery("ranked")
-    return (
-        select(ranked.c.platform, ranked.c.track_id, ranked.c.decision, ranked.c.candidate)
-        .where(ranked.c.rank == 1)
-        .subquery("verdict")
-    )
+    return verdict, is_newest
 
 
 class TrackBrowser:
@@ -185,11 +196,13 @@ class TrackBrowser:
         self.session, self.f = session, f
         self.dialect = session.connection().dialect.name
         self.audio = audio_identities(session, f.platform)
-        verdict = _latest_decisions(f.platform)
-        audio = _audio_relation(self.dialect, self.audio) if self.audio else None
+        verdict, newest = _newest_verdict()
+        audio = _audio_table(session, self.audio) if self.audio else None
         joined = T.outerjoin(
             L, and_(L.c.platform == T.c.platform, L.c.track_id == T.c.track_id, L.c.superseded_at.is_(None))
-        ).outerjoin(verdict, and_(verdict.c.platform == T.c.platform, verdict.c.track_id == T.c.track_id))
+        ).outerjoin(
+            verdict, and_(verdict.c.platform == T.c.platform, verdict.c.track_id == T.c.track_id, newest)
+        )
         if audio is not None:
             joined = joined.outerjoin(audio, and_(audio.c.p == T.c.platform, audio.c.t == T.c.track_id))
         by_audio = audio.c.i.is_not(None) if audio is not None else false()
@@ -259,12 +272,13 @@ class TrackBrowser:
         return self.rows_of(found)
 
     def rows_of(self, keys: list[tuple[str, str]]) -> list[TrackRow]:
+        """The rows of ``keys`` (a page), with their identity, in the order given."""
         if not keys:
             return []
         stmt = (
             select(*self._row_columns())
             .select_from(self.joined)
-            .where(T.c.superseded_at.is_(None), tuple_(T.c.platform, T.c.track_id).in_(keys))
+            .where(T.c.superseded_at.is_(None), keys_in(keys))
         )
         rows = {(r.platform, r.track_id): _row(r) for r in self.session.execute(stmt)}
         return [rows[k] for k in keys if k in rows]
@@ -304,6 +318,12 @@ class TrackBrowser:
         ]  # fmt: skip
 
 
+def keys_in(keys: list[tuple[str, str]]) -> ColumnElement[bool]:
+    """(platform, track_id) in ``keys``, as one ``platform = ? AND track_id IN (...)`` per platform: the
+    current-version index answers it (a row-value IN makes SQLite scan the whole table)."""
+    return _keys_in(T, keys)
+
+
 def _row(r) -> TrackRow:
     return TrackRow(*r)
 
@@ -321,9 +341,7 @@ def identity_evidence(session: Session, keys: list[tuple[str, str]]) -> tuple[di
     S, M = tables.scanned_tracks, tables.audio_matches
     newest: dict[tuple[str, str], tuple] = {}
     for r in session.execute(
-        select(S.c.platform, S.c.track_id, S.c.index_version, S.c.recorded_at).where(
-            tuple_(S.c.platform, S.c.track_id).in_(keys)
-        )
+        select(S.c.platform, S.c.track_id, S.c.index_version, S.c.recorded_at).where(_keys_in(S, keys))
     ):
         k = (r.platform, r.track_id)
         if k not in newest or r.recorded_at > newest[k][0]:
@@ -332,7 +350,7 @@ def identity_evidence(session: Session, keys: list[tuple[str, str]]) -> tuple[di
     if newest:
         stmt = (
             select(M)
-            .where(tuple_(M.c.platform, M.c.track_id).in_(list(newest)))
+            .where(_keys_in(M, list(newest)))
             .order_by(M.c.platform, M.c.track_id, M.c.query_start, M.c.isrc)
         )
         for r in session.execute(stmt):
@@ -340,15 +358,18 @@ def identity_evidence(session: Session, keys: list[tuple[str, str]]) -> tuple[di
                 found.setdefault((r.platform, r.track_id), []).append(_match(r))
     links = {
         (r.platform, r.track_id): _stored(r)
-        for r in session.execute(
-            select(L).where(L.c.superseded_at.is_(None), tuple_(L.c.platform, L.c.track_id).in_(keys))
-        )
+        for r in session.execute(select(L).where(L.c.superseded_at.is_(None), _keys_in(L, keys)))
     }
     decisions: dict[tuple[str, str], list] = {}
-    for r in session.execute(
-        select(R).where(tuple_(R.c.platform, R.c.track_id).in_(keys)).order_by(R.c.decided_at, R.c.id)
-    ):
+    for r in session.execute(select(R).where(_keys_in(R, keys)).order_by(R.c.decided_at, R.c.id)):
         decisions.setdefault((r.platform, r.track_id), []).append(
             ReviewDecision(r.candidate, r.decision, r.actor, r.decided_at)
         )
     return found, links, decisions
+
+
+def _keys_in(table: Table, keys: list[tuple[str, str]]) -> ColumnElement[bool]:
+    by_platform: dict[str, list[str]] = {}
+    for platform, track_id in keys:
+        by_platform.setdefault(platform, []).append(track_id)
+    return or_(*(and_(table.c.platform == p, table.c.track_id.in_(ids)) for p, ids in by_platform.items()))

@@ -75,10 +75,11 @@ def _print_facets(facets, names: dict[str, str]) -> None:
         console.print(f"[bold]{column}[/]: {shown or '-'}{more}")
 
 
-def _table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
+def _table(title: str, columns: list[str], rows: list[list[str]], whole: tuple[str, ...] = ()) -> Table:
+    """A table; the ``whole`` columns never wrap (ids, days, terms)."""
     table = Table(title=title, title_justify="left")
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(c, overflow="fold", no_wrap=c in whole)
     for r in rows:
         table.add_row(*r)
     return table
@@ -179,7 +180,7 @@ def tracks_list(
             row += [f"[{STATUS_STYLE[st]}]{st.value}[/]", escape(item["reason"] or "")]
         rows.append(row)
     title = "Tracks" + (f" on {day}" if day else "") + (f" ({status})" if status else "")
-    console.print(_table(title, columns, rows))
+    console.print(_table(title, columns, rows, whole=("track", "status")))
     _footer(listing.total, limit, offset, len(items), "track")
     if listing.status_counts is not None:
         console.print("status (under the other filters): " + show(listing.status_counts))
@@ -273,9 +274,19 @@ def grants_list(
     if day:
         columns.append(f"on {day}")
     rows = [_grant_row(i, day is not None) for i in items]
-    console.print(_table("Grants", columns, rows))
+    console.print(_table("Grants", columns, rows, whole=("grant", "term", columns[-1])))
     _footer(total, limit, offset, len(items), "grant")
     _print_facets(found, names)
+
+
+def _local(instant: str, tz: str) -> str:
+    """An ISO instant as the grant reads it: the day (and time, unless midnight) in its own time zone."""
+    from datetime import datetime
+
+    from songclear.domain.grants import zone
+
+    local = datetime.fromisoformat(instant).astimezone(zone(tz))
+    return f"{local:%Y-%m-%d}" if (local.hour, local.minute) == (0, 0) else f"{local:%Y-%m-%d %H:%M} {tz}"
 
 
 def _grant_row(g: dict, with_state: bool) -> list[str]:
@@ -289,7 +300,7 @@ def _grant_row(g: dict, with_state: bool) -> list[str]:
     if g["parent"]:
         flags.append(f"under {g['parent']}")
     if g["terminated"]:
-        flags.append(f"terminated {g['terminated'][:10]}")
+        flags.append(f"terminated from {_local(g['terminated'], g['tz'])}")
     row = [
         escape(g["id"]), escape(f"{g['licensor_name']} -> {g['licensee_name']}"), ", ".join(g["rights"]),
         f"{g['start']}..{g['end'] or 'open'}", escape(territories), escape(", ".join(g["uses"])), scope,

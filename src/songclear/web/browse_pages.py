@@ -7,7 +7,7 @@ the regulator everything. The queries are the CLI's (store/browse_*.py, app/brow
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -25,7 +25,7 @@ from songclear.app.browse import (
     track_view,
 )
 from songclear.domain.grant_state import GrantState
-from songclear.domain.grants import start_of_day
+from songclear.domain.grants import start_of_day, zone
 from songclear.errors import InputError, NotFound
 from songclear.store.browse_ledger import GrantBrowser, GrantFilter
 from songclear.store.browse_tracks import AVAILABILITIES, IDENTITY_SOURCES, TrackFilter
@@ -274,7 +274,11 @@ def _grant_cells(g: dict) -> list[Cell]:
     if g["parent"]:
         flags.append(f"under {g['parent']}")
     if g["terminated"]:
-        flags.append(f"terminated {g['terminated'][:10]}")
+        local = datetime.fromisoformat(g["terminated"]).astimezone(zone(g["tz"]))
+        flags.append(
+            f"terminated from {local:%Y-%m-%d}"
+            + ("" if (local.hour, local.minute) == (0, 0) else f" {local:%H:%M}")
+        )
     return [
         Cell(g["id"]), Cell(g["licensor_name"], link("grants", licensor=g["licensor"])),
         Cell(g["licensee_name"], link("grants", licensee=g["licensee"])), Cell(", ".join(g["rights"])),

@@ -17,7 +17,6 @@ def isrc_identity(track: LibraryTrack) -> TrackIdentity | None:
 
 def identity_resolver(repo, platform: str | None, known_at: datetime | None) -> IdentityResolver:
     """Identities from the audio matches, links and review decisions known at ``known_at`` (None: now)."""
-    from songclear.domain.identity import resolve_identity
     from songclear.store.links import LinkRepository
     from songclear.store.matches import AudioMatchRepository
 
@@ -25,6 +24,21 @@ def identity_resolver(repo, platform: str | None, known_at: datetime | None) -> 
     links_repo = LinkRepository(repo.session)
     links = links_repo.current(platform, known_at=known_at)
     decisions = links_repo.decisions(platform, known_at=known_at)
+    return resolver_over(found, links, decisions)
+
+
+def page_resolver(session, keys: list[tuple[str, str]]) -> IdentityResolver:
+    """Identities as known now for the tracks ``keys`` only (a page of a listing): their evidence alone is read."""
+    from songclear.store.browse_tracks import identity_evidence
+
+    return resolver_over(*identity_evidence(session, keys))
+
+
+def resolver_over(found: dict, links: dict, decisions: dict) -> IdentityResolver:
+    """The resolver over loaded evidence: audio matches, current links and review decisions per (platform,
+    track id), as ``AudioMatchRepository.matches_by_track`` and ``LinkRepository`` give them."""
+    from songclear.domain.identity import resolve_identity
+
     if not (found or links or decisions):
         return isrc_identity
 

@@ -12,6 +12,7 @@ from typer import exceptions as typer_errors
 from songclear.cli import (
     audio_cmds,
     audit_cmds,
+    browse_cmds,
     enforcement_cmds,
     grant_cmds,
     ledger_cmds,
@@ -21,6 +22,7 @@ from songclear.cli import (
     serve_cmd,
     user_cmd,
 )
+from songclear.cli.help import command
 from songclear.cli.state import State
 from songclear.errors import SongclearError
 
@@ -60,6 +62,7 @@ enforcement_cmds.register(app)
 serve_cmd.register(app)
 user_cmd.register(app)
 report_cmds.register(app)
+browse_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -68,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     as_json = "--json" in args
     debug = "--debug" in args or os.environ.get("SONGCLEAR_DEBUG") == "1"
     try:
-        code = app(args=args, prog_name="songclear", standalone_mode=False)
+        code = command()(args=args, prog_name="songclear", standalone_mode=False)
     except SongclearError as e:
         if debug:
             raise

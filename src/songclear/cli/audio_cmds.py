@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from songclear.app.limits import IDENTIFY_MAX_SECONDS, SCAN_COMMIT_EVERY
-from songclear.cli.output import console, emit_json
+from songclear.cli.output import console, emit_json, plural, show
 
 fp_app = typer.Typer(help="The fingerprint index of registered recordings' audio.", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -94,7 +94,7 @@ def fp_stats(ctx: typer.Context, json_: bool = JSON) -> None:
         emit_json(payload)
         return
     for k, v in payload.items():
-        console.print(f"{k:>10}: {v}")
+        console.print(f"{k:>10}: {show(v)}")
 
 
 def identify_cmd(
@@ -183,8 +183,8 @@ def scan_cmd(
             on_progress=lambda n, total: progress.update(task, completed=n, total=total),
         )
     console.print(
-        f"{report.scanned} tracks scanned ({report.already_done} already done), {report.matched} with matches, "
-        f"{len(report.errors)} errors, in {report.elapsed_s:.1f} s"
+        f"{plural(report.scanned, 'track')} scanned ({report.already_done} already done), "
+        f"{report.matched} with matches, {plural(len(report.errors), 'error')}, in {report.elapsed_s:.1f} s"
     )
     for track, message in report.errors:
         console.print(f"  [red]error[/] {track}: {message}")

@@ -7,7 +7,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from songclear.cli.output import STATUS_STYLE, console, emit_json, parse_day, parse_instant, status_table
+from songclear.cli.output import (
+    STATUS_STYLE,
+    console,
+    emit_json,
+    parse_day,
+    parse_instant,
+    plural,
+    status_table,
+)
 from songclear.cli.progress import progress_bar
 from songclear.domain.catalogue import Availability
 from songclear.domain.decision import Status
@@ -147,7 +155,7 @@ def _audit_all(
             f"{s['removal_share']:.1%}",
         )
     console.print(t)
-    console.print(f"{out['total']} tracks audited in {out['elapsed_s']:.1f} s")
+    console.print(f"{plural(out['total'], 'track')} audited in {out['elapsed_s']:.1f} s")
     for f in found.values():
         for path in f["written"]:
             console.print(f"wrote {path}")
@@ -187,12 +195,12 @@ def print_audit(run, *, takedown_limit: int = 15) -> None:
     title = f"{run.platform_name} on {run.at_day} ({run.query.territory}, {run.query.use}{known})"
     console.print(status_table(title, {k.value: v for k, v in s.counts.items()}, s.total))
     console.print(
-        f"A stop notice would remove [bold]{len(s.takedown)}[/] of the {s.live} live tracks"
+        f"A stop notice would remove [bold]{len(s.takedown)}[/] of the {plural(s.live, 'live track')}"
         f" ({s.removal_share:.1%} of the live library)."
     )
     if s.taken_down:
         console.print(
-            f"Already taken down: {s.taken_down} tracks, {len(s.already_down)} of them not cleared."
+            f"Already taken down: {plural(s.taken_down, 'track')}, {len(s.already_down)} of them not cleared."
         )
     if s.by_licensor:
         t = Table(title="per licensor")
@@ -215,7 +223,9 @@ def print_audit(run, *, takedown_limit: int = 15) -> None:
     for lp in s.lapsing[:5]:
         console.print(f"  lapses: {lp.track} last day {lp.last_day}")
     if run.changes_vs_now:
-        console.print(f"[bold]{len(run.changes_vs_now)}[/] decisions differ as known now:")
+        console.print(
+            f"[bold]{plural(len(run.changes_vs_now), 'decision')}[/] {'differs' if len(run.changes_vs_now) == 1 else 'differ'} as known now:"
+        )
         for c in run.changes_vs_now[:10]:
             console.print(
                 f"  {c.track}: {c.before.value if c.before else '-'} -> {c.after.value if c.after else '-'}: {c.after_reason}"
@@ -267,7 +277,7 @@ def explain_cmd(
 
 def diff_cmd(
     ctx: typer.Context,
-    platform: str = typer.Option(..., "--platform"),
+    platform: str = typer.Option(..., "--platform", help="Platform whose library to compare."),
     day_from: str = typer.Option(..., "--from", help="First day (YYYY-MM-DD)."),
     day_to: str = typer.Option(..., "--to", help="Second day (YYYY-MM-DD)."),
     territory: str = TERRITORY,
@@ -296,7 +306,9 @@ def diff_cmd(
             }
         )
         return
-    console.print(f"{len(changes)} tracks change status on {platform} between {d1} and {d2}")
+    console.print(
+        f"{plural(len(changes), 'track')} {'changes' if len(changes) == 1 else 'change'} status on {platform} between {d1} and {d2}"
+    )
     for c in changes:
         console.print(
             f"  {c.track}: {c.before.value if c.before else '-'} -> {c.after.value if c.after else '-'}"

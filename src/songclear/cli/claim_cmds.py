@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from songclear.cli.output import console, emit_json, parse_day, parse_instant
+from songclear.cli.output import console, emit_json, parse_day, parse_instant, plural
 
 claim_app = typer.Typer(
     help="Infringement claims: receive, answer, counter-notice, suit, restore, show, withdraw.",
@@ -160,7 +160,7 @@ def claim_withdraw(
     from songclear.app.claim_cases import withdraw
 
     view = withdraw(ctx.obj.database(), claim_id, reason=reason, now=ctx.obj.now(), actor=ctx.obj.actor())
-    _out(json_, view, f"claim {claim_id} withdrawn; lifted {len(view['lifted'])} takedowns")
+    _out(json_, view, f"claim {claim_id} withdrawn; lifted {plural(len(view['lifted']), 'takedown')}")
 
 
 @claims_app.command("alerts")
@@ -182,7 +182,7 @@ def claims_alerts(
     if json_:
         emit_json({"now": when, "alerts": rows})
         return
-    console.print(f"{len(rows)} alerts at {when:%Y-%m-%d %H:%M %Z}")
+    console.print(f"{plural(len(rows), 'alert')} at {when:%Y-%m-%d %H:%M %Z}")
     for r in rows:
         colour = "red" if r["state"] == "overdue" else "yellow"
         console.print(f"  [{colour}]{r['state']}[/] {r['kind']} {r['claim']}: {r['detail']}")
@@ -206,9 +206,9 @@ def claims_claimants(
         emit_json({"claimants": rows})
         return
     for r in rows:
-        flag = " [red]flagged[/]" if r["flagged"] else ""
+        flag = " [red](flagged: check its chain of title)[/]" if r["flagged"] else ""
         console.print(
-            f"  {r['claimant']}: {r['claims']} claims, {r['items']} items, {r['rejected']} rejected{flag}"
+            f"  {r['claimant']}: {plural(r['claims'], 'claim')}, {plural(r['items'], 'item')}, {r['rejected']} rejected{flag}"
         )
 
 
@@ -259,7 +259,9 @@ def exposure_cmd(
         console.print(f"  {name}: {term}")
     for r in report.rows():
         console.print(
-            f"  {r['track']} {r['licensor']}: {r['days']} days, {r['plays'] or '?'} plays, {r['amount']}"
+            f"  {r['track']} {r['licensor']}: {plural(int(r['days']), 'day')}, "
+            + (plural(int(r["plays"]), "play") if r["plays"] not in (None, "") else "plays unknown")
+            + f", {r['amount']}"
         )
     for path in written:
         console.print(f"wrote {path}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from songclear.cli.output import STATUS_STYLE, console, emit_json
+from songclear.cli.output import STATUS_STYLE, console, emit_json, plural
 from songclear.domain.decision import Status
 
 
@@ -106,7 +106,7 @@ def demo_cmd(
         )
         return
     for step, o in zip(STEPS, outcomes, strict=True):
-        state = "already imported" if o.already_imported else f"{o.added} facts"
+        state = "already imported" if o.already_imported else plural(o.added, "fact")
         console.print(f"[dim]{step.recorded_at:%Y-%m-%d}[/] {step.what}: {state}")
     table = Table(title="Library status through the 2015 NCAC order (CN, Stream)")
     table.add_column("platform")
@@ -128,7 +128,7 @@ def demo_cmd(
     )
     console.print(
         f"[bold]As known at {KNOWN_BEFORE_AMENDMENT:%Y-%m-%d}[/], QQ Music on {last}: "
-        f"{len(then.changes_vs_now or [])} decisions changed after a backdated amendment was recorded:"
+        f"{plural(len(then.changes_vs_now or []), 'decision')} changed after a backdated amendment was recorded:"
     )
     for c in (then.changes_vs_now or [])[:5]:
         console.print(f"  {c.track}: {c.before.value} then -> {c.after.value} now ({c.after_reason})")
@@ -136,7 +136,7 @@ def demo_cmd(
         n_refs = len(audio_run["references"].added) + len(audio_run["references"].unchanged)
         scanned = sum(s.scanned + s.already_done for s in audio_run["scans"])
         console.print(
-            f"\n[bold]Audio[/]: {n_refs} reference recordings fingerprinted, {scanned} library files scanned; "
+            f"\n[bold]Audio[/]: {plural(n_refs, 'reference recording')} fingerprinted, {plural(scanned, 'library file')} scanned; "
             f"judged by the recording their audio contains on {last}:"
         )
         for d, t in audio_tracks:
@@ -144,7 +144,7 @@ def demo_cmd(
                 f"  {d.track} '{t.title}' / {t.artist}: [{STATUS_STYLE[d.status]}]{d.status.value}[/]"
             )
             console.print(f"      {d.explain()}")
-        console.print(f"Evidence pictures: {out / 'evidence'} ({len(evidence)} files)")
+        console.print(f"Evidence pictures: {out / 'evidence'} ({plural(len(evidence), 'file')})")
     if linking is None:
         console.print("\nThe story was in this database already: nothing was played again.")
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from songclear.cli.output import console, emit_json, parse_day, parse_instant
+from songclear.cli.output import console, emit_json, parse_day, parse_instant, plural
 
 takedown_app = typer.Typer(help="Plan, apply, undo and list takedowns.", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -67,7 +67,7 @@ def takedown_plan(
     if json_:
         emit_json(view)
         return
-    console.print(f"plan [bold]{p.id}[/]: {len(p.actions)} takedowns, {len(p.deferred)} deferred")
+    console.print(f"plan [bold]{p.id}[/]: {plural(len(p.actions), 'takedown')}, {len(p.deferred)} deferred")
     for a in p.actions:
         console.print(f"  {a.kind.value} {a.track}: {a.reason.detail}")
     for d in p.deferred:
@@ -89,12 +89,12 @@ def takedown_apply(
         emit_json(view)
         return
     console.print(
-        f"plan {plan_id}: {len(report.applied)} actions applied, {len(report.skipped)} already in force; "
-        f"{len(report.taken_down)} tracks taken down"
+        f"plan {plan_id}: {plural(len(report.applied), 'action')} applied, {len(report.skipped)} already in force; "
+        f"{plural(len(report.taken_down), 'track')} taken down"
     )
     if report.stale:
         console.print(
-            f"{len(report.stale)} actions not applied: their tracks were taken down or put back after the plan "
+            f"{plural(len(report.stale), 'action')} not applied: their tracks were taken down or put back after the plan "
             "was made (plan again): " + ", ".join(a.track for a in report.stale)
         )
 
@@ -120,7 +120,9 @@ def takedown_undo(
     if json_:
         emit_json(view)
         return
-    console.print(f"{len(r.undone)} actions undone; live again: {', '.join(r.reinstated) or 'none'}")
+    console.print(
+        f"{plural(len(r.undone), 'action')} undone; live again: {', '.join(r.reinstated) or 'none'}"
+    )
     for k in r.still_down:
         console.print(f"  [yellow]still down[/] {k}: another removal is in force")
 
@@ -134,7 +136,7 @@ def takedown_list(ctx: typer.Context, platform: str = PLATFORM, json_: bool = JS
     if json_:
         emit_json({"platform": platform, "actions": rows})
         return
-    console.print(f"{len(rows)} actions in force on {platform}")
+    console.print(f"{plural(len(rows), 'action')} in force on {platform}")
     for r in rows:
         console.print(
             f"  {r['id']} {r['kind']} {r['track']} ({r['applied_at'][:19]}): {r['reason']['detail']}"
@@ -163,7 +165,7 @@ def reinstate_cmd(
         emit_json(r.as_dict())
         return
     view = r.as_dict()
-    console.print(f"{len(view['candidates'])} tracks can go back up on {platform}")
+    console.print(f"{plural(len(view['candidates']), 'track')} can go back up on {platform}")
     for c in view["candidates"]:
         blocked = (
             f" [yellow](a claim keeps it down: {', '.join(c['blocked_by'])})[/]" if c["blocked_by"] else ""
@@ -196,10 +198,12 @@ def reaudit_cmd(
         return
     console.print(f"changed since {r.since:%Y-%m-%d %H:%M}: grants {', '.join(r.grants) or 'none'}")
     scope = (
-        "the whole library (a notice changed)" if r.whole_library else f"{r.affected_recordings} recordings"
+        "the whole library (a notice changed)"
+        if r.whole_library
+        else plural(r.affected_recordings, "recording")
     )
     console.print(
-        f"{r.tracks_decided} tracks decided ({scope}), {len(r.changes)} changed, {r.elapsed_s:.2f} s"
+        f"{plural(r.tracks_decided, 'track')} decided ({scope}), {len(r.changes)} changed, {r.elapsed_s:.2f} s"
     )
     for c in r.changes:
         console.print(f"  {c['track']}: {c['before']} -> {c['after']} (because of {', '.join(c['because'])})")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from songclear.cli.output import console, emit_json, parse_day, parse_instant
+from songclear.cli.output import console, emit_json, parse_day, parse_instant, plural
 from songclear.cli.progress import progress_bar
 from songclear.errors import InputError, SongclearError
 
@@ -69,7 +69,7 @@ def _run_imports(
             outcomes.append(one(db, path))
         except SongclearError:
             if outcomes and not json_:
-                console.print(f"[dim]{len(outcomes)} earlier file(s) were applied before this error.[/]")
+                console.print(f"[dim]{plural(len(outcomes), 'earlier file')} applied before this error.[/]")
             raise
     reaudits = None
     if day is not None:
@@ -86,7 +86,7 @@ def _run_imports(
         return
     for o in outcomes:
         state = "already imported" if o.already_imported else f"{o.added} added, {o.unchanged} unchanged"
-        console.print(f"[green]ok[/] {o.source} ({o.kind}, {o.rows} rows): {state}")
+        console.print(f"[green]ok[/] {o.source} ({o.kind}, {plural(o.rows, 'row')}): {state}")
         if o.moved_since:
             console.print(f"   [yellow]{moved_since_message(o.moved_since)}[/]")
         for note in o.notes:
@@ -105,7 +105,7 @@ def moved_since_message(n: int) -> str:
 def print_reaudits(reaudits) -> None:
     for r in reaudits:
         console.print(
-            f"re-audit {r.platform} on {r.day}: {r.tracks_decided} tracks decided, {len(r.changes)} changed"
+            f"re-audit {r.platform} on {r.day}: {plural(r.tracks_decided, 'track')} decided, {len(r.changes)} changed"
         )
         for c in r.changes:
             console.print(
@@ -222,10 +222,6 @@ def _dry_run(ctx, files, kind, when, reaudit_at, allow_dangling, json_) -> None:
         )
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _cell(value) -> str:
     if value is None or value == "":
         return "(none)"
@@ -289,5 +285,8 @@ def ledger_stats(
     if json_:
         emit_json(payload)
         return
-    for k, v in payload.items():
-        console.print(f"{k:>12}: {v}")
+    console.print(f"the ledger as known {'at ' + payload['known_at'] if when else 'now'}:")
+    for k in ("parties", "recordings", "works", "grants", "sublicences", "notices"):
+        console.print(f"{k:>12}: {payload[k]:,}")
+    tracks = payload["tracks"]
+    console.print(f"{'tracks':>12}: " + (", ".join(f"{p} {n:,}" for p, n in tracks.items()) or "none"))

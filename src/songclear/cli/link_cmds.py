@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from songclear.cli.output import console, emit_json
+from songclear.cli.output import console, emit_json, plural
 from songclear.cli.progress import progress_bar
 from songclear.errors import InputError
 
@@ -47,8 +47,8 @@ def link_cmd(
         return
     d = report.as_dict()
     console.print(
-        f"{d['tracks']} tracks: [green]{d['auto']} auto-linked[/], [yellow]{d['review']} to review[/], "
-        f"{d['none']} no link ({d['changed']} proposals changed)"
+        f"{plural(d['tracks'], 'track')}: [green]{d['auto']} auto-linked[/], [yellow]{d['review']} to review[/], "
+        f"{d['none']} no link ({plural(d['changed'], 'proposal')} changed)"
     )
     for item in report.review:
         console.print(f"  [yellow]review[/] {item['track']}: {item['explanation']}")
@@ -83,7 +83,9 @@ def links_list(
                 ["; ".join(r[c]) if c == "reasons" else "" if r[c] is None else r[c] for c in LINK_COLUMNS]
             )
         return
-    console.print(f"{len(rows)} tracks of {platform}" + (f" with outcome {status}" if status else ""))
+    console.print(
+        f"{plural(len(rows), 'track')} of {platform}" + (f" with outcome {status}" if status else "")
+    )
     for r in rows:
         target = r["recording"] or r["work"] or "-"
         score = "" if r["score"] is None else f" ({r['score']:.3f})"
@@ -98,6 +100,7 @@ def review_list(
     json_: bool = JSON,
 ) -> None:
     """Links waiting for a person: proposals in review with no decision since."""
+    from songclear.app.review_view import audit_reading
     from songclear.store.links import LinkRepository
 
     if platform is not None:
@@ -106,13 +109,15 @@ def review_list(
         require_platform(ctx.obj.database(), platform)
     with ctx.obj.database().session() as session:
         pending = LinkRepository(session).review_queue(platform)
+        reading = audit_reading(session, pending)
     if json_:
-        emit_json({"queue": [s.as_dict() for s in pending]})
+        emit_json({"queue": [s.as_dict() | reading[s.platform, s.track_id] for s in pending]})
         return
-    console.print(f"{len(pending)} links to review")
+    console.print(f"{plural(len(pending), 'link')} to review")
     for s in pending:
         why = "; ".join(s.reasons) or s.link.explanation.splitlines()[0]
         console.print(f"  {s.platform}/{s.track_id} -> {s.link.isrc or s.link.work_id}: {why}", markup=False)
+        console.print(f"      the audit: {reading[s.platform, s.track_id]['audit_uses']}", markup=False)
 
 
 @review_app.command("show")
@@ -124,6 +129,7 @@ def review_show(
     """A track's link proposal with every field's evidence, its conflicts, alternatives and decisions."""
     from rich.markup import escape
 
+    from songclear.app.review_view import audit_reading
     from songclear.store.links import LinkRepository
 
     platform, track_id = _split(track)
@@ -131,12 +137,22 @@ def review_show(
         repo = LinkRepository(session)
         stored = repo.get(platform, track_id)
         history = repo.decisions(platform).get((platform, track_id), [])
-    view = stored.as_dict() | {
-        "decisions": [
-            {"candidate": d.candidate, "decision": d.decision, "by": d.actor, "at": d.decided_at.isoformat()}
-            for d in history
-        ]
-    }
+        reading = audit_reading(session, [stored])[platform, track_id]
+    view = (
+        stored.as_dict()
+        | reading
+        | {
+            "decisions": [
+                {
+                    "candidate": d.candidate,
+                    "decision": d.decision,
+                    "by": d.actor,
+                    "at": d.decided_at.isoformat(),
+                }
+                for d in history
+            ]
+        }
+    )
     if json_:
         emit_json(view)
         return
@@ -144,6 +160,7 @@ def review_show(
         f"[bold]{view['track']}[/]: {view['outcome']} -> {view['recording'] or view['work']} ({view['source']})"
     )
     console.print(f"  {view['explanation']}", markup=False)
+    console.print(f"  the audit: {view['audit_uses']}", markup=False)
     for reason in view["reasons"]:
         console.print(f"  [yellow]needs a person[/] {escape(reason)}")
     for line in view["fields"]:

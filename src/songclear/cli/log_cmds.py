@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from songclear.cli.output import console, emit_json
+from songclear.cli.output import console, emit_json, plural
 
 log_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -63,7 +63,7 @@ def log_verify(
     if json_:
         emit_json(payload)
     elif not problems:
-        console.print(f"[green]ok[/]: {count} entries, head {payload['head']}")
+        console.print(f"[green]ok[/]: {plural(count, 'entry', 'entries')}, head {payload['head']}")
     if problems and json_:  # the report above is the answer; the exit code says it failed
         print(f"error: the audit log fails verification: {problems[0].message}", file=sys.stderr)
         raise typer.Exit(LedgerIntegrityError.exit_code)

@@ -74,3 +74,46 @@ def status_table(title: str, counts: dict[str, int], total: int) -> Table:
         table.add_row(f"[{STATUS_STYLE[s]}]{s.value}[/]", str(n), f"{(n / total if total else 0):.1%}")
     table.add_row("[bold]total[/]", str(total), "")
     return table
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 track', '2 tracks', '0 tracks' (``plural_form`` for irregular words: plural(2, 'entry', 'entries'))."""
+    word = singular if n == 1 else (plural_form or f"{singular}s")
+    return f"{n:,} {word}"
+
+
+def show(value) -> str:
+    """A value as a person reads it: no Python reprs (None is '-', lists and mappings are spelt out)."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {show(v)}" for k, v in value.items()) or "-"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(show(v) for v in value) or "-"
+    return str(value)
+
+
+def write_csv(columns, rows) -> None:
+    """CSV on standard output: a header of ``columns``, then each row (a mapping) with lists joined by '; ' and
+    None as an empty cell."""
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -26,11 +26,14 @@ def install(app: FastAPI, *, secure_cookies: bool = False) -> None:
         session,
         track_pages,
     )
+    from songclear.web.browse_pages import browse_routers
     from songclear.web.render import PREFIX
     from songclear.web.security import SecurityHeaders
 
     for module in (session, home_pages, platform_pages, claim_pages, track_pages, report_pages, holder_pages):
         app.include_router(module.router)
+    for browse_router in browse_routers():  # docs/dashboard.md, "Browse and search"
+        app.include_router(browse_router)
     app.include_router(home_pages.root)
     static = resources.files("songclear.web") / "static"
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(static)), name="dashboard-static")

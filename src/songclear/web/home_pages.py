@@ -59,6 +59,11 @@ def review_queue(request: Request, platform: str, who: Viewer = Viewing):
                     "title": getattr(_or_none(ledger.get_recording, s.link.isrc), "title", None),
                 }
             )  # fmt: skip
+        from songclear.app.review_view import audit_reading
+
+        reading = audit_reading(session, [current[platform, r["track_id"]] for r in rows])
+    for r in rows:
+        r["audit"] = reading[platform, r["track_id"]]
     rows.sort(key=lambda r: (r["verdict"] is not None, r["track_id"]))
     return page(request, "review.html.j2", platform=platform, rows=rows)
 

@@ -31,9 +31,13 @@ def _decisions_view(history) -> list[dict]:
 @router.get("/review", summary="Links waiting for a person: proposals in review with no decision since")
 def review_queue(request: Request, platform: str = PLATFORM, who: Principal = Caller, window: Window = Paged):
     require_platform(who, platform)
+    from songclear.app.review_view import audit_reading
+
     with state(request).db.session() as session:
         pending = LinkRepository(session).review_queue(platform)
-    return window.of(pending, lambda s: s.as_dict())
+        shown = pending[window.offset : window.offset + window.limit]
+        reading = audit_reading(session, shown)
+    return window.answer([s.as_dict() | reading[s.platform, s.track_id] for s in shown], len(pending))
 
 
 @router.get(
@@ -55,7 +59,10 @@ def show_link(request: Request, platform: str = PLATFORM, track_id: str = TRACK_
                 raise Forbidden(
                     f"the link of {platform}/{track_id} does not propose a recording of {who.party}"
                 )
-    return stored.as_dict() | {"decisions": _decisions_view(history)}
+        from songclear.app.review_view import audit_reading
+
+        reading = audit_reading(session, [stored])[platform, track_id]
+    return stored.as_dict() | reading | {"decisions": _decisions_view(history)}
 
 
 def _decide(request: Request, platform: str, track_id: str, decision: str, who: Principal, note: str) -> dict:

@@ -72,7 +72,7 @@ class ExposureReport:
     def terms(self) -> dict[str, str]:
         """How the figures were computed, stated beside them wherever they are shown."""
         return {
-            "period": f"{self.start}..{self.end} (to exclusive, {self.days} days, each day judged at its start in "
+            "period": f"{self.start}..{self.end} (to exclusive, {self.days} {'day' if self.days == 1 else 'days'}, each day judged at its start in "
             "Asia/Shanghai)",
             "step": "daily",
             "rate": self.rates.describe(),

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from songclear.app.limits import IDENTIFY_MAX_SECONDS
+from songclear.app.progress import Progress, ticking
 from songclear.errors import InputError, NotFound, SongclearError
 from songclear.jobs.executor import run_tasks
 from songclear.store.auditlog import log_event
@@ -91,6 +92,7 @@ def add_references(
     now: Callable[[], datetime],
     workers: int = 2,
     actor: str = "songclear",
+    progress: Progress | None = None,
 ) -> AddReport:
     """Fingerprint each file as the reference audio of its registered recording; the index commits once at the
     end, and the database remembers each reference file (evidence pictures decode it again).
@@ -98,7 +100,7 @@ def add_references(
     A file that cannot be decoded or gives no usable audio (silence, a fraction of a second) is not registered:
     it is listed in ``failed`` and the other files are. The index commit and the database rows are written under
     the index's writer lock, so two runs at once both keep their references and agree on which file is a
-    recording's reference."""
+    recording's reference. ``progress(files done, files to fingerprint)``: called as each file is done."""
     from songclear.domain.identifiers import normalise_isrc
     from songclear.fingerprint import FingerprintIndex
     from songclear.fingerprint.files import writer_lock
@@ -128,7 +130,8 @@ def add_references(
             report.unchanged.append(ref.isrc)  # same audio already indexed: re-adding changes nothing
         else:
             fresh.append(ref)
-    results = list(run_tasks(_fingerprint, fresh, workers=min(workers, len(fresh)))) if fresh else []
+    tasks = run_tasks(_fingerprint, fresh, workers=min(workers, len(fresh))) if fresh else []
+    results = list(ticking(tasks, progress, total=len(fresh), every=1))
     good = [r for r in results if r.error is None]
     report.failed = [
         {"recording": r.ref.isrc, "path": r.ref.path, "message": r.error}

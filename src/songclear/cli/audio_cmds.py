@@ -8,6 +8,7 @@ import typer
 
 from songclear.app.limits import IDENTIFY_MAX_SECONDS, SCAN_COMMIT_EVERY
 from songclear.cli.output import console, emit_json, plural, show
+from songclear.cli.progress import progress_bar
 
 fp_app = typer.Typer(help="The fingerprint index of registered recordings' audio.", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -33,15 +34,11 @@ def fp_add(
     Exit code 6 if any file could not be used (the others are registered)."""
     from songclear.app.fingerprints import add_references
 
-    report = add_references(
-        ctx.obj.database(),
-        ctx.obj.index_path(),
-        files,
-        recording,
-        now=ctx.obj.now,
-        workers=workers,
-        actor=ctx.obj.actor(),
-    )
+    with progress_bar("fingerprinting", json_=json_) as tick:
+        report = add_references(
+            ctx.obj.database(), ctx.obj.index_path(), files, recording, now=ctx.obj.now, workers=workers,
+            actor=ctx.obj.actor(), progress=tick,
+        )  # fmt: skip
     if json_:
         emit_json(report.as_dict() | {"index": str(ctx.obj.index_path())})
     else:
@@ -155,8 +152,6 @@ def scan_cmd(
 ) -> None:
     """Fingerprint every library track that has audio and record the registered recordings it contains.
     Resumable: a rerun continues where a killed scan stopped; a corrupt file fails only that track."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from songclear.jobs.scan import run_scan
 
     args = dict(
@@ -170,18 +165,11 @@ def scan_cmd(
         actor=ctx.obj.actor(),
         commit_every=commit_every,
     )
+    with progress_bar(f"scanning {platform}", json_=json_) as tick:
+        report = run_scan(ctx.obj.database(), **args, on_progress=lambda n, total: tick(n, total))
     if json_:
-        report = run_scan(ctx.obj.database(), **args)
         emit_json(report.as_dict())
         return
-    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(f"scanning {platform}", total=None)
-        report = run_scan(
-            ctx.obj.database(),
-            **args,
-            on_progress=lambda n, total: progress.update(task, completed=n, total=total),
-        )
     console.print(
         f"{plural(report.scanned, 'track')} scanned ({report.already_done} already done), "
         f"{report.matched} with matches, {plural(len(report.errors), 'error')}, in {report.elapsed_s:.1f} s"

@@ -226,3 +226,29 @@ def test_the_regulator_report_states_the_exposure_the_command_computes(world, ca
     html = Path(html_path).read_text(encoding="utf-8")
     assert f'<dd id="exposure-total">{command["total"]} CNY</dd>' in html
     assert "<dt>Step</dt><dd>daily</dd>" in html and command["terms"]["rate"] in html
+
+
+def test_a_label_claims_from_its_own_catalogue_by_isrc(world, capsys):
+    """Issue 13 item 2 from the command line: Jade Dragon names its recording, never Kuwo's track id; what is
+    not its own, or not on the platform, is refused with the reason and nothing is stored."""
+    db, tmp_path = world
+    mine = {k: v for k, v in JADE.items() if k not in ("items", "claimant", "received_at")}
+    mine |= {"id": "C-JADE-OWN", "recordings": ["CN-J01-14-00005"]}
+    r = songclear(capsys, *db, "claim", "add", _file(tmp_path, "own.json", mine), "--from-catalogue", "L-JADE",
+                  "--json")  # fmt: skip
+    assert r.code == 0, r.err
+    body = r.json()
+    assert body["items_filled"] == ["kw-003"] and body["claim"]["items"] == ["kw-003"]
+    assert body["claim"]["claimant"] == "L-JADE" and body["complete"]
+    text = songclear(capsys, *db, "claim", "show", "C-JADE-OWN").out
+    assert "kw-003" in text
+    for bad, reason in (
+        ({"recordings": ["CN-S01-13-00002"]}, "not a recording of L-JADE"),
+        ({"items": ["kw-001"]}, "its items are filled in"),
+        ({"recordings": [], "works": []}, "name at least one"),
+    ):
+        claim = mine | {"id": "C-JADE-BAD"} | bad
+        r = songclear(capsys, *db, "claim", "add", _file(tmp_path, "bad.json", claim), "--from-catalogue",
+                      "L-JADE", "--json")  # fmt: skip
+        assert r.code == 2 and reason in r.out + r.err, (bad, r.out, r.err)
+    assert songclear(capsys, *db, "claim", "show", "C-JADE-BAD", "--json").code != 0

@@ -34,19 +34,38 @@ def _out(json_: bool, view: dict, line: str) -> None:
 def claim_add(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="The claim as a JSON object."),
+    from_catalogue: str = typer.Option(
+        None,
+        "--from-catalogue",
+        metavar="PARTY",
+        help="File it as this rights holder from its own catalogue: the claim names 'recordings' (ISRCs) and "
+        "'works' (ISWCs), and the platform's track ids are filled in.",
+    ),
     json_: bool = JSON,
 ) -> None:
     """Receive a claim; the evidence files it names (paths relative to it) are read and stored by sha256. An
     incomplete claim is stored but not executed: the answer says what is missing."""
+    from dataclasses import replace
+
     from songclear.app.claim_filing import read_filing
     from songclear.app.claims import add_claim
+    from songclear.app.holder_claims import holder_claim
     from songclear.store.claims import claim_to_dict
 
+    db, now = ctx.obj.database(), ctx.obj.now()
     filing = read_filing(file)
-    claim, lacking, new = add_claim(ctx.obj.database(), filing, now=ctx.obj.now(), actor=ctx.obj.actor())
+    filled = None
+    if from_catalogue:
+        data, filled = holder_claim(db, filing.data, party=from_catalogue, now=now)
+        filing = replace(filing, data=data)
+    claim, lacking, new = add_claim(db, filing, now=now, actor=ctx.obj.actor())
     view = {"claim": claim_to_dict(claim), "complete": not lacking, "missing": list(lacking), "new": new}
     state = "complete" if not lacking else "incomplete, not executed: " + "; ".join(lacking)
-    _out(json_, view, f"claim {claim.id} received ({state})")
+    line = f"claim {claim.id} received ({state})"
+    if filled is not None:
+        view["items_filled"] = filled
+        line += f"; {claim.platform} tracks filled in from {from_catalogue}'s catalogue: {', '.join(filled)}"
+    _out(json_, view, line)
 
 
 @claim_app.command("answer")
@@ -137,6 +156,10 @@ def claim_show(ctx: typer.Context, claim_id: str = CLAIM_ID, json_: bool = JSON)
     console.print(
         f"claim {claim_id} by {c['claimant']} on {c['platform']} ({c['regime']}): [bold]{view['state']}[/]"
     )
+    named = [("recordings", c.get("recordings")), ("works", c.get("works")), ("tracks", c.get("items"))]
+    for what, values in named:
+        if values:
+            console.print(f"  {what}: {', '.join(values)}")
     for s in view["steps"]:
         console.print(f"  {s['at']:%Y-%m-%d %H:%M} {s['step']} ({s['actor']})")
     if view["answer"]:

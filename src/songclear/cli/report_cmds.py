@@ -73,6 +73,8 @@ def report_rights_holder(
             {"party": party, "day": day.isoformat(), "written": written.paths, "warnings": written.warnings}
         )
         return
+    for line in written.summary:
+        console.print(line, markup=False, highlight=False)
     for path in written.paths:
         console.print(f"wrote {path}")
     for warning in written.warnings:

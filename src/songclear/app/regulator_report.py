@@ -25,7 +25,9 @@ class WrittenReport:
 
     paths: list[str]
     warnings: list[str] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)  # what a person reads in the terminal: the report in brief
+    summary: list[str] = field(
+        default_factory=list
+    )  # what a person reads in the terminal: the report in brief
 
 
 def build_regulator_report(

@@ -335,3 +335,29 @@ def test_a_dry_run_decides_a_bounded_number_of_library_tracks(world, tmp_path, c
     assert [c["track"] for c in out["reaudit"][0]["changes"]] == ["qq/n1"]
     text = songclear(capsys, *world, "import", "table", lib, "--dry-run", "--reaudit-at", "2015-11-01")
     assert "2 more library tracks added or changed were not decided" in text.out
+
+
+def test_a_grant_of_local_deal_dates_ends_on_a_local_day(db_url, tmp_path, capsys):
+    """A DDEX deal's term is in each territory's local days (zone 'local', issue 11): ending it, listing it and
+    filtering by state failed with 'No time zone found with key local'. It ends when the day begins in the
+    territory asked about; the grants list (SQL) and the audit agree on the day."""
+    db = ("--db", db_url)
+    assert songclear(capsys, *db, "demo", "--no-audio", "--no-enforcement", "--out", tmp_path, "--json").code == 0
+    grants = songclear(capsys, *db, "grants", "list", "--json").json()["items"]
+    (local,) = [g["id"] for g in grants if g["tz"] == "local"]
+    r = songclear(capsys, *db, "grant", "end", local, "--on", "2016-01-01", "--reason", "letter 7", "--json")
+    assert r.code == 0, r.out + r.err
+    assert r.json()["after"]["terminated"] == "2016-01-01" and r.json()["last_day"] == "2015-12-31"
+
+    def state(day: str) -> tuple[str, list[str]]:
+        (g,) = [g for g in songclear(capsys, *db, "grants", "list", "--at", day, "--json").json()["items"]
+                if g["id"] == local]  # fmt: skip
+        ended = songclear(capsys, *db, "grants", "list", "--at", day, "--state", "terminated", "--json").json()
+        return g["state"], [g["id"] for g in ended["items"]]
+
+    assert state("2015-12-31") == ("in_term", [])
+    assert state("2016-01-01") == ("terminated", [local])
+    text = songclear(capsys, *db, "grants", "list", "--at", "2016-01-01").out
+    assert "terminated" in text and "2016-01-01" in text
+    again = songclear(capsys, *db, "grant", "end", local, "--on", "2016-02-01", "--reason", "again")
+    assert again.code == 2 and "has ended already, from 2016-01-01" in again.out + again.err

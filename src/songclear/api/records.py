@@ -54,7 +54,7 @@ def grant_view(g: Grant) -> dict:
         "sublicensable": g.sublicensable,
         "parent": g.parent,
         "issued": g.issued_on.isoformat(),
-        "terminated": g.termination.effective.isoformat() if g.termination else None,
+        "terminated": g.termination.effective_in().isoformat() if g.termination else None,
         "source": g.source,
     }
 

@@ -30,8 +30,9 @@ from songclear.domain.grants import (
     Grant,
     Termination,
     TerminationCause,
+    display_zone,
+    home_day,
     instant_out_of_range,
-    local_date,
     start_of_day,
     zone,
 )
@@ -72,20 +73,25 @@ def end_grant(db, grant_id: str, *, on: date, reason: str, now: datetime, actor:
         raise InputError("give the reason the grant ends (--reason), e.g. the letter that ends it")
 
     def ended(g: Grant) -> Grant:
-        effective = start_of_day(on, g.term.tz)
+        # A term of local dates (DDEX) ends on a local day, when it begins in the territory asked about.
+        if g.term.is_local:
+            termination = Termination.on_local_day(on, TerminationCause.TERMINATED, reason)
+        else:
+            termination = Termination(start_of_day(on, g.term.tz), TerminationCause.TERMINATED, reason)
+        effective = termination.effective_in()
         if (why := instant_out_of_range(effective)) is not None:
             raise InputError(f"--on {on}: {why}")
         t, end = g.termination, g.term.end_instant()
-        if t is not None and t.effective <= effective:
+        if t is not None and t.effective_in() <= effective:
             raise InputError(
-                f"grant {g.id} has ended already, from {_day(t.effective, g)} ({t.cause.value}"
+                f"grant {g.id} has ended already, from {_day(t.effective_in(), g)} ({t.cause.value}"
                 f"{': ' + t.reference if t.reference else ''}); to change that, amend its 'terminated' field"
             )
         if end is not None and end <= effective:
             raise InputError(
                 f"grant {g.id}'s term ends on {g.term.end} already: ending it from {on} changes nothing"
             )
-        return dataclasses.replace(g, termination=Termination(effective, TerminationCause.TERMINATED, reason))
+        return dataclasses.replace(g, termination=termination)
 
     return _edit(
         db, grant_id, "end", ended, now=now, actor=actor, note={"on": on.isoformat(), "reason": reason}
@@ -136,7 +142,7 @@ def _edit(db, grant_id: str, action: str, change, *, now: datetime, actor: str, 
         )
         edit.sublicences = _children(session, grant_id)
         end = (new if fields else current).effective_end()
-        edit.last_day = local_date(end - timedelta(microseconds=1), new.term.tz) if end else None
+        edit.last_day = home_day(end - timedelta(microseconds=1), new.term.tz) if end else None
         edit.tz = new.term.tz
         if not fields:
             return edit
@@ -165,9 +171,13 @@ def grant_cells(g: Grant) -> dict[str, Any]:
     from songclear.ingest.tabular import fact_cells
 
     cells = fact_cells("grants", g)
-    if g.termination is not None:
-        local = g.termination.effective.astimezone(zone(g.term.tz))
-        starts_day = local == start_of_day(local.date(), g.term.tz)
+    t = g.termination
+    if t is not None and t.local:
+        cells["terminated"] = t.day.isoformat()  # a local day (DDEX), in the territory asked about
+    elif t is not None:
+        tz = display_zone(g.term.tz)
+        local = t.effective.astimezone(zone(tz))
+        starts_day = local == start_of_day(local.date(), tz)
         cells["terminated"] = local.date().isoformat() if starts_day else local.isoformat()
     return cells
 
@@ -179,4 +189,4 @@ def _children(session, grant_id: str) -> list[str]:
 
 
 def _day(instant: datetime, g: Grant) -> str:
-    return local_date(instant, g.term.tz).isoformat()
+    return home_day(instant, g.term.tz).isoformat()

@@ -283,8 +283,9 @@ def _local(instant: str, tz: str) -> str:
     """An ISO instant as the grant reads it: the day (and time, unless midnight) in its own time zone."""
     from datetime import datetime
 
-    from songclear.domain.grants import zone
+    from songclear.domain.grants import display_zone, zone
 
+    tz = display_zone(tz)  # a term of local dates: shown in the home territory
     local = datetime.fromisoformat(instant).astimezone(zone(tz))
     return f"{local:%Y-%m-%d}" if (local.hour, local.minute) == (0, 0) else f"{local:%Y-%m-%d %H:%M} {tz}"
 

@@ -25,7 +25,7 @@ class GrantState(enum.StrEnum):
 
 
 def grant_state(grant: Grant, at: datetime) -> GrantState:
-    if grant.termination is not None and grant.termination.effective <= at:
+    if grant.termination is not None and grant.termination.effective_in() <= at:
         return GrantState.TERMINATED
     end = grant.term.end_instant()
     if end is not None and end <= at:

@@ -102,6 +102,17 @@ def days_at(instant: datetime, tz: str, territory: str = HOME_TERRITORY) -> tupl
     return d, d
 
 
+def home_day(instant: datetime, tz: str) -> date:
+    """The day ``instant`` falls on for a date of zone ``tz`` read in the home territory: the day in ``tz``, or
+    for a ``local`` date the home territory's day (where a person edits or browses the ledger by day)."""
+    return days_at(instant, tz, HOME_TERRITORY)[0]
+
+
+def display_zone(tz: str) -> str:
+    """The zone an instant of a term of zone ``tz`` is shown in: ``tz`` itself, the home zone for ``local``."""
+    return DEFAULT_TZ if tz == LOCAL else tz
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """From ``start`` to ``end``, both days inclusive, read in ``tz``: an IANA zone, a fixed offset ``+08:00``, or

@@ -7,27 +7,13 @@ title, artist and reason reaches the page escaped (a title '<script>' is shown, 
 from __future__ import annotations
 
 import base64
-from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from songclear.app.audit_run import AuditRun
 from songclear.reports.chart import licensor_svg, timeline_svg
 from songclear.reports.context import GrantParties, report_context
-
-
-@cache
-def _environment() -> Environment:
-    # StrictUndefined: a misspelt field fails the render (and the tests) instead of printing nothing.
-    return Environment(
-        loader=PackageLoader("songclear.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+from songclear.reports.tables import templates
 
 
 def render_audit_html(
@@ -51,4 +37,4 @@ def render_audit_html(
         for key, pictures in sorted(run.evidence.items())
         for caption, png in pictures
     ]
-    return _environment().get_template("audit.html.j2").render(r=ctx, charts=charts, evidence=evidence)
+    return templates().get_template("audit.html.j2").render(r=ctx, charts=charts, evidence=evidence)

@@ -10,7 +10,6 @@ tables, and golden tests pin it. The PDF is the same HTML printed by headless Ch
 from __future__ import annotations
 
 import base64
-import csv
 import shutil
 import subprocess
 import tempfile
@@ -19,14 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from songclear.app.audit_run import AuditRun
 from songclear.domain.decision import Status
 from songclear.domain.grants import start_of_day
 from songclear.domain.notices import Notice
 from songclear.errors import SongclearError, StorageError
 from songclear.reports.context import STATUS_COLOURS
+from songclear.reports.tables import about_table, cells, templates, write_csv_tables
 from songclear.reports.times import instant_text, zone_text
 
 REGULATOR_CONTEXT_VERSION = 2  # 2: times in the notice's zone, party names, the period, notes
@@ -218,13 +216,6 @@ def regulator_context(report: RegulatorReport) -> dict:
 
 
 def render_regulator_html(report: RegulatorReport) -> str:
-    env = Environment(
-        loader=PackageLoader("songclear.reports", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     pictures = [
         {
             "track": key,
@@ -235,8 +226,10 @@ def render_regulator_html(report: RegulatorReport) -> str:
         for caption, png in items
     ]
     colours = {s.value: c for s, c in STATUS_COLOURS.items()}
-    return env.get_template("regulator.html.j2").render(
-        r=regulator_context(report), pictures=pictures, colours=colours
+    return (
+        templates()
+        .get_template("regulator.html.j2")
+        .render(r=regulator_context(report), pictures=pictures, colours=colours)
     )
 
 
@@ -273,33 +266,13 @@ def about_rows(ctx: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _cells(row: dict, columns: Sequence[str]) -> list:
-    return [
-        "; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[c] for c in columns)
-    ]
-
-
 def write_regulator_csvs(report: RegulatorReport, folder: Path, stem: str) -> list[Path]:
     """One CSV per table of the report (``<stem>-takedowns.csv`` and so on), and ``<stem>-about.csv``: what it
     speaks for (period, time zone, exposure terms and total, notes)."""
     ctx = regulator_context(report)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    tables = {
-        "about": (
-            ("field", "value"),
-            [dict(zip(("field", "value"), r, strict=True)) for r in about_rows(ctx)],
-        )
-    }
+    tables = {"about": about_table(about_rows(ctx))}
     tables |= {table: (columns, ctx[table]) for table, columns in CSV_TABLES.items()}
-    for table, (columns, rows) in tables.items():
-        path = folder / f"{stem}-{table}.csv"
-        with path.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(columns)
-            writer.writerows(_cells(row, columns) for row in rows)
-        out.append(path)
-    return out
+    return write_csv_tables(folder, stem, tables)
 
 
 def write_regulator_xlsx(report: RegulatorReport, target) -> dict[str, int]:
@@ -308,7 +281,7 @@ def write_regulator_xlsx(report: RegulatorReport, target) -> dict[str, int]:
 
     ctx = regulator_context(report)
     sheets = [
-        Sheet(table, columns, [_cells(row, columns) for row in ctx[table]])
+        Sheet(table, columns, [cells(row, columns) for row in ctx[table]])
         for table, columns in CSV_TABLES.items()
     ]
     day = report.report_day

@@ -7,15 +7,12 @@ with its name beside it; the CJK font stack in the page (``reports.fonts``).
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
-from functools import cache
 from pathlib import Path
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from songclear.domain.grants import DEFAULT_TZ
 from songclear.reports.context import STATUS_COLOURS
+from songclear.reports.tables import about_table, cells, templates, write_csv_tables
 from songclear.reports.times import instant_text, zone_text
 
 TRACK_COLUMNS = (
@@ -74,56 +71,27 @@ def about_rows(ctx: dict) -> list[tuple[str, object]]:
     return rows
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("songclear.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_holder_html(ctx: dict) -> str:
     colours = {s.value: c for s, c in STATUS_COLOURS.items()}
-    return _environment().get_template("rights_holder.html.j2").render(r=ctx, colours=colours)
-
-
-def _cells(row: dict, columns) -> list:
-    return [
-        "; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[c] for c in columns)
-    ]
+    return templates().get_template("rights_holder.html.j2").render(r=ctx, colours=colours)
 
 
 def write_holder_csvs(ctx: dict, folder: Path, stem: str) -> list[Path]:
     """``<stem>-tracks.csv``, ``<stem>-audio-matches.csv`` and ``<stem>-about.csv``."""
-    folder.mkdir(parents=True, exist_ok=True)
     tables = {
-        "about": (
-            ("field", "value"),
-            [dict(zip(("field", "value"), r, strict=True)) for r in about_rows(ctx)],
-        ),
+        "about": about_table(about_rows(ctx)),
         "tracks": (TRACK_COLUMNS, ctx["track_rows"]),
         "audio-matches": (MATCH_COLUMNS, ctx["match_rows"]),
     }
-    out = []
-    for table, (columns, rows) in tables.items():
-        path = folder / f"{stem}-{table}.csv"
-        with path.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(columns)
-            writer.writerows(_cells(row, columns) for row in rows)
-        out.append(path)
-    return out
+    return write_csv_tables(folder, stem, tables)
 
 
 def write_holder_xlsx(ctx: dict, target) -> dict[str, int]:
     from songclear.reports.xlsx import Sheet, write_xlsx
 
     sheets = [
-        Sheet("tracks", TRACK_COLUMNS, [_cells(r, TRACK_COLUMNS) for r in ctx["track_rows"]]),
-        Sheet("audio matches", MATCH_COLUMNS, [_cells(r, MATCH_COLUMNS) for r in ctx["match_rows"]]),
+        Sheet("tracks", TRACK_COLUMNS, [cells(r, TRACK_COLUMNS) for r in ctx["track_rows"]]),
+        Sheet("audio matches", MATCH_COLUMNS, [cells(r, MATCH_COLUMNS) for r in ctx["match_rows"]]),
     ]
     day = datetime.fromisoformat(ctx["day"])
     return write_xlsx(target, sheets, about=about_rows(ctx), created=day)

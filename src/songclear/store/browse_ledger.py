@@ -3,7 +3,8 @@
 
 A grant's state at an instant (``domain.grant_state``) is a SQL CASE here: its term is calendar days in its own
 time zone, so the instant's local day is computed in Python for each time zone the grants use and picked per row
-(``CASE term_tz``); a termination is an instant and compares directly.
+(``CASE term_tz``; a ``local`` term, DDEX's local dates, by the home territory's day); a termination is an
+instant and compares directly, a local day's termination by the home territory's day.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from songclear.domain.catalogue import Recording, Work
 from songclear.domain.grant_state import GrantState
-from songclear.domain.grants import DEFAULT_TZ, Grant, local_date, start_of_day
+from songclear.domain.grants import DEFAULT_TZ, LOCAL, Grant, home_day, local_date, start_of_day
 from songclear.errors import InputError, NotFound
 from songclear.store import tables
 from songclear.store.browse_tracks import compact_code, like_pattern, text_condition
@@ -118,12 +119,29 @@ class GrantBrowser:
         if not zones:
             return fallback
         return case(
-            {z: literal(local_date(instant, z), Date) for z in zones}, value=G.c.term_tz, else_=fallback
+            {z: literal(home_day(instant, z), Date) for z in zones}, value=G.c.term_tz, else_=fallback
+        )
+
+    @staticmethod
+    def _terminated_by(instant: datetime):
+        """The grant's termination has taken effect by ``instant`` (in the home territory): an instant compares
+        directly; a local day's termination (stored as that day's start in UTC) by the home territory's day."""
+        local_day = start_of_day(home_day(instant, LOCAL), "UTC")
+        local = G.c.termination_local.is_(true())
+        return and_(
+            G.c.termination_effective.is_not(None),
+            or_(
+                and_(local, G.c.termination_effective <= local_day),
+                and_(
+                    or_(G.c.termination_local.is_(None), G.c.termination_local.is_(false())),
+                    G.c.termination_effective <= instant,
+                ),
+            ),
         )
 
     def _state_at(self, instant: datetime):
         local = self._local_day(instant)
-        terminated = and_(G.c.termination_effective.is_not(None), G.c.termination_effective <= instant)
+        terminated = self._terminated_by(instant)
         return case(
             (terminated, literal(GrantState.TERMINATED.value, String)),
             (and_(G.c.term_end.is_not(None), G.c.term_end < local), literal(GrantState.ENDED.value, String)),
@@ -178,7 +196,7 @@ class GrantBrowser:
             out.append(
                 or_(
                     and_(G.c.term_end.is_not(None), G.c.term_end < self._local_day(day)),
-                    and_(G.c.termination_effective.is_not(None), G.c.termination_effective <= day),
+                    self._terminated_by(day),
                 )
             )
         return out

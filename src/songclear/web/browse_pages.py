@@ -25,7 +25,7 @@ from songclear.app.browse import (
     track_view,
 )
 from songclear.domain.grant_state import GrantState
-from songclear.domain.grants import start_of_day, zone
+from songclear.domain.grants import display_zone, start_of_day, zone
 from songclear.errors import InputError, NotFound
 from songclear.store.browse_ledger import GrantBrowser, GrantFilter
 from songclear.store.browse_tracks import AVAILABILITIES, IDENTITY_SOURCES, TrackFilter
@@ -274,7 +274,7 @@ def _grant_cells(g: dict) -> list[Cell]:
     if g["parent"]:
         flags.append(f"under {g['parent']}")
     if g["terminated"]:
-        local = datetime.fromisoformat(g["terminated"]).astimezone(zone(g["tz"]))
+        local = datetime.fromisoformat(g["terminated"]).astimezone(zone(display_zone(g["tz"])))
         flags.append(
             f"terminated from {local:%Y-%m-%d}"
             + ("" if (local.hour, local.minute) == (0, 0) else f" {local:%H:%M}")

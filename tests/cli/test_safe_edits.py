@@ -342,7 +342,10 @@ def test_a_grant_of_local_deal_dates_ends_on_a_local_day(db_url, tmp_path, capsy
     filtering by state failed with 'No time zone found with key local'. It ends when the day begins in the
     territory asked about; the grants list (SQL) and the audit agree on the day."""
     db = ("--db", db_url)
-    assert songclear(capsys, *db, "demo", "--no-audio", "--no-enforcement", "--out", tmp_path, "--json").code == 0
+    assert (
+        songclear(capsys, *db, "demo", "--no-audio", "--no-enforcement", "--out", tmp_path, "--json").code
+        == 0
+    )
     grants = songclear(capsys, *db, "grants", "list", "--json").json()["items"]
     (local,) = [g["id"] for g in grants if g["tz"] == "local"]
     r = songclear(capsys, *db, "grant", "end", local, "--on", "2016-01-01", "--reason", "letter 7", "--json")
@@ -352,7 +355,9 @@ def test_a_grant_of_local_deal_dates_ends_on_a_local_day(db_url, tmp_path, capsy
     def state(day: str) -> tuple[str, list[str]]:
         (g,) = [g for g in songclear(capsys, *db, "grants", "list", "--at", day, "--json").json()["items"]
                 if g["id"] == local]  # fmt: skip
-        ended = songclear(capsys, *db, "grants", "list", "--at", day, "--state", "terminated", "--json").json()
+        ended = songclear(
+            capsys, *db, "grants", "list", "--at", day, "--state", "terminated", "--json"
+        ).json()
         return g["state"], [g["id"] for g in ended["items"]]
 
     assert state("2015-12-31") == ("in_term", [])

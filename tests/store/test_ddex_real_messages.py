@@ -186,7 +186,9 @@ LIBRARY = "platform,track_id,title,artist,isrc\npf,t1,Track Title 1,Artist 1,BE0
 @pytest.mark.parametrize("territory", ["CN", "JP", "US"])
 def test_a_date_only_end_date_holds_for_the_whole_local_day_of_the_territory(database, tmp_path, territory):
     # the album's deals end on 2023-10-02: the last local day, in every territory asked about
-    lib = write(tmp_path, "library.csv", LIBRARY)
+    platform = write(tmp_path, "parties.csv", "id,name,kind\npf,The platform,platform\n")
+    import_table(database, platform, kind="parties", recorded_at=utc("2018-01-01T00:00:00+00:00"))
+    lib = write(tmp_path, "library.csv", LIBRARY)  # its platform is known: the import checks references
     assert (
         import_table(database, lib, kind="library", recorded_at=utc("2018-01-01T00:00:00+00:00")).added == 1
     )

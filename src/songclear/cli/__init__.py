@@ -50,6 +50,9 @@ def _global(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     ctx.obj = State(db_url=db or "sqlite:///songclear.db", debug=debug, fp_index=fp_index)
+    ctx.call_on_close(
+        ctx.obj.close
+    )  # the command's connections end with it (also when main() runs in-process)
 
 
 ledger_cmds.register(app)

@@ -20,6 +20,12 @@ class State:
             self._db = Database.open(self.db_url)
         return self._db
 
+    def close(self) -> None:
+        """Close the database the command opened, if it opened one."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
     def index_path(self):
         """The fingerprint index folder: --fp-index, else beside a SQLite database, else ./fingerprints."""
         from pathlib import Path

@@ -32,7 +32,7 @@ def test_the_first_hour_runs_as_the_readme_says(tmp_path, monkeypatch, capsys):
     out: dict[str, str] = {}
     plan_id = None
     for line in lines[1:]:
-        words = shlex.split(line.replace("$TODAY", today))
+        words = shlex.split(line.replace("$TODAY", today), comments=True)
         assert words[0] == "songclear", line
         args = []
         for w in words[1:]:

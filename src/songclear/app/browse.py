@@ -204,3 +204,15 @@ def search_view(found, names: dict[str, str]) -> dict:
             "id": a["id"], "label": f"{a['id']} {a['name']}" + (f" ({', '.join(a['aliases'])})" if a["aliases"] else ""),
         }),
     }  # fmt: skip
+
+
+def csv_cell(value) -> str:
+    """A browse row's value as one CSV cell (the command line's --csv and the dashboard's download): lists joined
+    with '; ', booleans as true/false, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(csv_cell(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -103,17 +103,9 @@ def write_csv(columns, rows) -> None:
     import csv
     import sys
 
+    from songclear.app.browse import csv_cell
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        writer.writerow([csv_cell(row.get(c)) for c in columns])

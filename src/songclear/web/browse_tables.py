@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from fastapi.responses import StreamingResponse
 
+from songclear.app.browse import csv_cell
+
 PAGE = 50  # rows per page
 
 
@@ -104,7 +106,7 @@ def csv_response(name: str, columns: tuple[str, ...], rows: Iterator[dict]) -> S
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for i, row in enumerate(rows, 1):
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(row.get(c)) for c in columns])
             if i % 500 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -116,13 +118,3 @@ def csv_response(name: str, columns: tuple[str, ...], rows: Iterator[dict]) -> S
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

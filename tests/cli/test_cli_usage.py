@@ -35,3 +35,30 @@ def test_a_usage_error_with_json_is_a_json_error_object(capsys, tmp_path):
     assert r.json()["error"] == {
         "type": "UsageError", "title": "Usage error", "message": "Missing option '--at'.", "exit_code": 2,
     }  # fmt: skip
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("tracks", "list", "--offset", HUGE),
+        ("tracks", "list", "--limit", HUGE),
+        ("grants", "list", "--offset", HUGE),
+        ("recordings", "list", "--limit", HUGE),
+        ("works", "list", "--offset", HUGE),
+        ("log", "show", "--limit", HUGE),
+        ("log", "show", "--limit", "-5"),
+        ("scan", "--platform", "qq", "--limit", HUGE),
+        ("scan", "--platform", "qq", "--workers", "0"),
+        ("fp", "add", "x.flac", "--workers", "-5"),
+        ("demo", "--workers", HUGE),
+    ],
+)
+def test_counts_out_of_range_are_usage_errors(capsys, tmp_path, args):
+    """A huge --offset or --limit reached SQL and failed as an internal error (OverflowError: Python int too large
+    to convert to SQLite INTEGER); a negative log limit meant no limit at all; --workers 0 or -5 reached the pool."""
+    r = songclear(capsys, "--db", f"sqlite:///{tmp_path / 'x.db'}", *args)
+    assert r.code == 2, (r.out, r.err)
+    assert "Invalid value for" in r.out + r.err and "internal error" not in r.err

@@ -168,3 +168,12 @@ def test_the_review_queue_shows_the_audits_confidence(db_url, tmp_path):
     assert "judged as CNB011500001 by its audio" in row
     other = re.search(r'<tr data-track="p1-07">(.*?)</tr>', page, re.S).group(1)
     assert "no audio match" in other and "judged by its listed ISRC CNB011500002" in other
+
+
+@pytest.mark.parametrize("page", ["tracks", "grants", "recordings", "works"])
+def test_an_offset_past_any_list_is_a_400_page(web_world, page):
+    """offset=99999999999999999999 reached SQL: a 500 (OverflowError) on every browsing table."""
+    admin = as_user(web_world, "admin")
+    r = admin.get(f"/ui/{page}?offset=99999999999999999999")
+    assert r.status_code == 400 and "offset is from 0 to" in r.text
+    assert admin.get(f"/ui/{page}?offset=1000000000").status_code == 200

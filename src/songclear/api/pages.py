@@ -9,8 +9,10 @@ from typing import Any
 
 from fastapi import Depends, Query
 
+from songclear.app.limits import MAX_ROWS
+
 MAX_LIMIT = 1000
-MAX_OFFSET = 1_000_000_000  # far past any list, and well inside what islice and SQL OFFSET take
+MAX_OFFSET = MAX_ROWS
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from songclear.app.limits import IDENTIFY_MAX_SECONDS, SCAN_COMMIT_EVERY
+from songclear.app.limits import IDENTIFY_MAX_SECONDS, MAX_ROWS, MAX_WORKERS, SCAN_COMMIT_EVERY
 from songclear.cli.output import console, emit_json, plural, show
 from songclear.cli.progress import progress_bar
 
@@ -27,7 +27,9 @@ def fp_add(
     recording: list[str] = typer.Option(
         [], "--recording", help="ISRC of each file, in order (default: each file is named by its ISRC)."
     ),
-    workers: int = typer.Option(2, "--workers", help="Local processes that fingerprint in parallel."),
+    workers: int = typer.Option(
+        2, "--workers", min=1, max=MAX_WORKERS, help="Local processes that fingerprint in parallel."
+    ),
     json_: bool = JSON,
 ) -> None:
     """Fingerprint audio as the reference of registered recordings (replaces a recording's earlier audio).
@@ -137,12 +139,14 @@ def identify_cmd(
 def scan_cmd(
     ctx: typer.Context,
     platform: str = typer.Option(..., "--platform", help="Platform whose library tracks with audio to scan."),
-    workers: int = typer.Option(2, "--workers", help="Local worker processes (1: in this process)."),
+    workers: int = typer.Option(
+        2, "--workers", min=1, max=MAX_WORKERS, help="Local worker processes (1: in this process)."
+    ),
     scheduler: str = typer.Option(
         None, "--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786."
     ),
     limit: int = typer.Option(
-        None, "--limit", help="Stop after this many tracks (the rest waits for a rerun)."
+        None, "--limit", min=1, max=MAX_ROWS, help="Stop after this many tracks (the rest waits for a rerun)."
     ),
     no_evidence: bool = typer.Option(False, "--no-evidence", help="Skip the evidence pictures (faster)."),
     commit_every: int = typer.Option(

@@ -7,6 +7,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from songclear.app.limits import MAX_ROWS
 from songclear.cli.output import STATUS_STYLE, console, emit_json, parse_day, plural, show, write_csv
 from songclear.domain.decision import Status
 from songclear.errors import InputError
@@ -20,9 +21,11 @@ works_app = typer.Typer(help="The registered works (compositions).", no_args_is_
 
 JSON = typer.Option(False, "--json", help="Print JSON instead of tables.")
 CSV = typer.Option(False, "--csv", help="Print CSV (one row per item, a header first) instead of a table.")
-LIMIT = typer.Option(50, "--limit", min=0, help="Rows per page; 0: every row (for a CSV export).")
+LIMIT = typer.Option(
+    50, "--limit", min=0, max=MAX_ROWS, help="Rows per page; 0: every row (for a CSV export)."
+)
 OFFSET = typer.Option(
-    0, "--offset", min=0, help="Rows to skip (the page: --offset 50 is the second page of 50)."
+    0, "--offset", min=0, max=MAX_ROWS, help="Rows to skip (the page: --offset 50 is the second page of 50)."
 )
 FACETS = typer.Option(False, "--facets", help="Also count the rows per value of the listed columns.")
 SEARCH = "--search"

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from songclear.app.limits import MAX_WORKERS
 from songclear.cli.output import STATUS_STYLE, console, emit_json, plural
 from songclear.domain.decision import Status
 
@@ -15,7 +16,9 @@ def demo_cmd(
     ctx: typer.Context,
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for the reports."),
     audio: bool = typer.Option(True, "--audio/--no-audio", help="Make, register and scan the demo's audio."),
-    workers: int = typer.Option(2, "--workers", help="Local processes for fingerprinting and scanning."),
+    workers: int = typer.Option(
+        2, "--workers", min=1, max=MAX_WORKERS, help="Local processes for fingerprinting and scanning."
+    ),
     enforce: bool = typer.Option(
         True, "--enforcement/--no-enforcement", help="Play the takedowns, claim and reinstatement chapter."
     ),

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from songclear.app.limits import MAX_ROWS
 from songclear.cli.output import console, emit_json, plural
 
 log_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
@@ -19,7 +20,7 @@ def register(app: typer.Typer) -> None:
 @log_app.command("show")
 def log_show(
     ctx: typer.Context,
-    limit: int = typer.Option(50, "--limit", help="The newest N entries."),
+    limit: int = typer.Option(50, "--limit", min=1, max=MAX_ROWS, help="The newest N entries."),
     json_: bool = JSON,
 ) -> None:
     """The newest entries of the audit log: who did what, when, to what."""

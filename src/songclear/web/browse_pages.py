@@ -24,6 +24,7 @@ from songclear.app.browse import (
     list_tracks,
     track_view,
 )
+from songclear.app.limits import MAX_ROWS
 from songclear.domain.grant_state import GrantState
 from songclear.domain.grants import display_zone, start_of_day, zone
 from songclear.errors import InputError, NotFound
@@ -63,8 +64,8 @@ def link(page_: str, **params: str) -> str:
 
 
 def checked_offset(offset: int) -> int:
-    if offset < 0:
-        raise InputError("offset is 0 or more")
+    if not 0 <= offset <= MAX_ROWS:
+        raise InputError(f"offset is from 0 to {MAX_ROWS}")
     return offset
 
 

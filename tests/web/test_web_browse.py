@@ -99,7 +99,7 @@ def test_each_role_sees_its_own(web_world):
     [
         ("/ui/tracks?status=lost&at=2015-11-15", 400, "status is one of"),
         ("/ui/tracks?identity=psychic", 400, "identity source is one of"),
-        ("/ui/tracks?offset=-5", 400, "offset is 0 or more"),
+        ("/ui/tracks?offset=-5", 400, "offset is from 0 to"),
         ("/ui/tracks?at=2015-02-30", 400, "a day is YYYY-MM-DD"),
         ("/ui/tracks?platform=nowhere", 404, "has no library tracks"),
         ("/ui/grants?state=gone", 400, "a grant&#39;s state is one of"),

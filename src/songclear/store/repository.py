@@ -9,14 +9,13 @@ executemany per batch) and build domain objects straight from rows: no ORM ident
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from songclear.domain.catalogue import Artist, Availability, LibraryTrack, Party, Recording, Work
@@ -27,7 +26,8 @@ from songclear.domain.releases import ReleaseDeals
 from songclear.errors import InputError, LedgerIntegrityError, NotFound
 from songclear.store import tables
 from songclear.store.bulk import insert_rows, key_in, scan
-from songclear.store.rows import CODECS, Codec, Fact, Memo, codec_for, utc
+from songclear.store.import_records import ImportBook
+from songclear.store.rows import CODECS, Codec, Fact, Memo, codec_for, instant_arg, utc
 
 LOOKUP_BATCH = 5_000  # keys per current-version lookup: well under SQLite's 32 766 bound parameters
 # Told of each version ``record`` writes: (codec, key, the current version's column values or None, the new ones).
@@ -46,31 +46,6 @@ class RecordCounts:
         return {"added": self.added, "unchanged": self.unchanged}
 
 
-@dataclass(frozen=True, slots=True)
-class ImportRecord:
-    id: int
-    source: str
-    sha256: str
-    kind: str
-    recorded_at: datetime
-    counts: dict[str, int]
-
-    def as_dict(self) -> dict:
-        return {
-            "source": self.source, "sha256": self.sha256, "kind": self.kind,
-            "recorded_at": self.recorded_at.isoformat(), "counts": self.counts,
-        }  # fmt: skip
-
-
-def _instant(value: datetime | None, name: str) -> datetime | None:
-    try:
-        return utc(value)
-    except ValueError:
-        raise InputError(
-            f"{name} {value!r} has no time zone: give an instant such as 2015-07-31T00:00+08:00"
-        ) from None
-
-
 def _visible(table: Table, known_at: datetime | None) -> ColumnElement[bool]:
     """The versions current 'as known at' ``known_at`` (None: now)."""
     if known_at is None:
@@ -81,7 +56,7 @@ def _visible(table: Table, known_at: datetime | None) -> ColumnElement[bool]:
     )
 
 
-class LedgerRepository:
+class LedgerRepository(ImportBook):
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -98,7 +73,7 @@ class LedgerRepository:
         """Append a version for each fact that is new or differs from its current version (see module doc).
         ``observe(codec, key, before, after)`` is told of each version written: ``before`` the current version's
         column values (None for a new key), ``after`` the new one's (a dry run lists them)."""
-        at = _instant(recorded_at, "recorded_at")
+        at = instant_arg(recorded_at, "recorded_at")
         assert at is not None
         return self._batched(facts, lambda codec, batch: self._write(codec, batch, at, import_id, observe))
 
@@ -237,37 +212,6 @@ class LedgerRepository:
             done.update(path)
         return None
 
-    def begin_import(self, source: str, sha256: str, kind: str, recorded_at: datetime) -> int:
-        """Register an import (a file) and return its id, to pass to ``record(import_id=...)``."""
-        at = _instant(recorded_at, "recorded_at")
-        stmt = insert(tables.imports).values(
-            source=source, sha256=sha256, kind=kind, recorded_at=at, counts="{}"
-        )
-        return int(self.session.execute(stmt.returning(tables.imports.c.id)).scalar_one())
-
-    def finish_import(self, import_id: int, counts: Mapping[str, int]) -> None:
-        """Store what an import changed, e.g. ``RecordCounts.as_dict()``."""
-        stmt = (
-            update(tables.imports)
-            .where(tables.imports.c.id == import_id)
-            .values(counts=json.dumps(dict(counts)))
-        )
-        self.session.execute(stmt)
-
-    def find_import(self, sha256: str, kind: str) -> ImportRecord | None:
-        """The latest import of a file with this content and kind, if any."""
-        t = tables.imports
-        stmt = select(t).where(t.c.sha256 == sha256, t.c.kind == kind).order_by(t.c.id.desc()).limit(1)
-        row = self.session.execute(stmt).first()
-        return _import_record(row) if row is not None else None
-
-    def imports(self, *, limit: int, offset: int = 0) -> tuple[list[ImportRecord], int]:
-        """The files imported, newest first: a page of them, and how many there are."""
-        t = tables.imports
-        total = self.session.execute(select(func.count()).select_from(t)).scalar_one()
-        rows = self.session.execute(select(t).order_by(t.c.id.desc()).limit(limit).offset(offset))
-        return [_import_record(r) for r in rows], total
-
     # -- reading ------------------------------------------------------------------------------------------------
 
     def _select(self, kind: type, known_at: datetime | None, *where: ColumnElement[bool]):
@@ -294,7 +238,7 @@ class LedgerRepository:
 
     def load_ledger(self, known_at: datetime | None = None) -> Ledger:
         """The ledger as known at ``known_at`` (None: as known now)."""
-        at = _instant(known_at, "known_at")
+        at = instant_arg(known_at, "known_at")
         memo = Memo()
         return Ledger.build(
             parties=self._load(Party, at, memo),
@@ -312,7 +256,7 @@ class LedgerRepository:
         self, platform: str | None = None, *, known_at: datetime | None = None, batch: int = 20_000
     ) -> Iterator[LibraryTrack]:
         """Stream library tracks in (platform, track_id) order; a server-side cursor keeps memory flat."""
-        at = _instant(known_at, "known_at")
+        at = instant_arg(known_at, "known_at")
         t = tables.library_tracks
         codec, stmt = self._select(LibraryTrack, at, *self._track_filter(platform))
         stmt = stmt.order_by(t.c.platform, t.c.track_id)
@@ -327,7 +271,7 @@ class LedgerRepository:
     ) -> int:
         """Library tracks (of ``platform``), or only those with an audio file."""
         t = tables.library_tracks
-        at = _instant(known_at, "known_at")
+        at = instant_arg(known_at, "known_at")
         where = [_visible(t, at), *self._track_filter(platform)]
         if with_audio:
             where.append(t.c.audio_path.is_not(None))
@@ -338,7 +282,7 @@ class LedgerRepository:
         t = tables.library_tracks
         found = self._load(
             LibraryTrack,
-            _instant(known_at, "known_at"),
+            instant_arg(known_at, "known_at"),
             Memo(),
             t.c.platform == platform,
             t.c.track_id == track_id,
@@ -372,7 +316,7 @@ class LedgerRepository:
         ``known_at``): key -> their availability at ``instant``. A takedown records a new version of the track
         when it is applied, so this is how an audit of a past day knows which tracks were still live then."""
         t = tables.library_tracks
-        at, known = _instant(instant, "instant"), _instant(known_at, "known_at")
+        at, known = instant_arg(instant, "instant"), instant_arg(known_at, "known_at")
         replaced = t.c.superseded_at > at if known is None else t.c.superseded_at.between(at, known)
         stmt = select(t.c.track_id, t.c.availability).where(
             t.c.platform == platform, t.c.recorded_at <= at, t.c.superseded_at.is_not(None), replaced
@@ -425,34 +369,27 @@ class LedgerRepository:
 
     def get_grant(self, grant_id: str, known_at: datetime | None = None) -> Grant:
         found = self._load(
-            Grant, _instant(known_at, "known_at"), Memo(), tables.grants.c.grant_id == grant_id
+            Grant, instant_arg(known_at, "known_at"), Memo(), tables.grants.c.grant_id == grant_id
         )
         if not found:
             raise NotFound(f"no grant {grant_id}{_as_known(known_at)}")
         return found[0]
 
     def list_parties(self, known_at: datetime | None = None) -> list[Party]:
-        return sorted(self._load(Party, _instant(known_at, "known_at"), Memo()), key=lambda p: p.id)
+        return sorted(self._load(Party, instant_arg(known_at, "known_at"), Memo()), key=lambda p: p.id)
 
     def list_artists(self, known_at: datetime | None = None) -> list[Artist]:
         """The artist table as known at ``known_at`` (None: now). Not part of the ``Ledger``: artists decide
         no clearance, only which recording a platform's track is (linking)."""
-        return sorted(self._load(Artist, _instant(known_at, "known_at"), Memo()), key=lambda a: a.id)
+        return sorted(self._load(Artist, instant_arg(known_at, "known_at"), Memo()), key=lambda a: a.id)
 
     def get_recording(self, isrc: str, known_at: datetime | None = None) -> Recording:
         found = self._load(
-            Recording, _instant(known_at, "known_at"), Memo(), tables.recordings.c.isrc == isrc
+            Recording, instant_arg(known_at, "known_at"), Memo(), tables.recordings.c.isrc == isrc
         )
         if not found:
             raise NotFound(f"no recording {isrc}{_as_known(known_at)}")
         return found[0]
-
-
-def _import_record(r) -> ImportRecord:
-    return ImportRecord(
-        id=r.id, source=r.source, sha256=r.sha256, kind=r.kind, recorded_at=r.recorded_at,
-        counts=json.loads(r.counts or "{}"),
-    )  # fmt: skip
 
 
 def _as_known(known_at: datetime | None) -> str:

@@ -25,6 +25,7 @@ from songclear.domain.notices import Notice
 from songclear.domain.releases import ReleaseDeals
 from songclear.domain.territory import Territories
 from songclear.domain.vocabulary import PartyKind, Right
+from songclear.errors import InputError
 from songclear.store import tables
 
 Fact = Party | Artist | Work | Recording | Grant | Notice | LibraryTrack | ReleaseDeals
@@ -36,6 +37,16 @@ def utc(instant: datetime | None) -> datetime | None:
     if instant.tzinfo is None:
         raise ValueError(f"naive datetime {instant!r}: an instant needs a time zone")
     return instant.astimezone(UTC)
+
+
+def instant_arg(value: datetime | None, name: str) -> datetime | None:
+    """``value`` in UTC; an InputError naming ``name`` when it has no time zone."""
+    try:
+        return utc(value)
+    except ValueError:
+        raise InputError(
+            f"{name} {value!r} has no time zone: give an instant such as 2015-07-31T00:00+08:00"
+        ) from None
 
 
 _JSON = json.JSONEncoder(

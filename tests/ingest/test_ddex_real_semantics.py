@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from shared_material import SAMPLES, needs_samples
 from songclear.domain.catalogue import Version
 from songclear.domain.grants import LOCAL
 from songclear.errors import ImportError_
@@ -19,11 +20,6 @@ from songclear.ingest.ddex import apply_message, parse_message, parse_message_by
 from songclear.linking.aliases import ArtistAliases
 
 DATA = Path(__file__).parent / "data" / "ddex"
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "ddex-samples"
-needs_samples = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason="../shared/ddex-samples is absent on this machine"
-)
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 

@@ -11,21 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from shared_material import SAMPLES, XSD, needs_samples, needs_xsd
 from songclear.errors import HostileXMLError, ImportError_
 from songclear.ingest.ddex import apply_message, parse_message
 from songclear.ingest.ddex.schema import validate_xsd
 from songclear.ingest.ddex.xml import parse_file
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "ddex-samples"
-XSD = ROOT.parent / "shared" / "ddex-xsd"
 OWN = Path(__file__).parent / "data" / "ddex"
-needs_samples = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason="../shared/ddex-samples is absent on this machine"
-)
-needs_xsd = pytest.mark.skipif(
-    not XSD.is_dir(), reason="../shared/ddex-xsd (DDEX schemas) is absent on this machine"
-)
 
 # sample -> (grants from a first import, release states) ; refusals -> the documented reason
 ACCEPTED = {

@@ -17,17 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from shared_material import SAMPLES, needs_samples
 from songclear.app.audit import explain_track, make_query
 from songclear.app.imports import import_ddex, import_table
 from songclear.domain.grants import LOCAL, Grant
 from songclear.store import Database
 from songclear.store.repository import LedgerRepository
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "ddex-samples"
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason="../shared/ddex-samples is absent on this machine"
-)
+pytestmark = needs_samples
 
 ALBUM = "ern382/dedex_014_release_without_deal.xml"  # R0 album (ICPN 1199119911991), R1-R9 track releases
 PURGE = "ern382/dedex_017_purged_release.xml"
